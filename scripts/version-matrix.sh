@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# Build and test the plugin against every Wireshark version that Debian ships.
+#
+#   scripts/version-matrix.sh [OPTIONS] [VERSIONS...]
+#
+# VERSIONS are Wireshark major.minor versions (4.0 4.2 4.4 4.6) or Debian suite
+# names (bookworm trixie sid). Default: 4.0 4.4 4.6.
+#
+# For each version the script
+#   1. creates, once, a `debootstrap --variant=minbase` chroot of the Debian
+#      suite shipping it under $CACHE/<suite> and installs $PACKAGES there
+#      (cached; re-done only if the package list changes or --refresh is given),
+#   2. bind-mounts the host's rustup toolchain (read-only), a shared cargo home,
+#      a per-suite target dir and the project (at the same path) into it,
+#   3. runs $BUILD_CMD and then $INNER_CMD from the project directory inside
+#      the chroot, with CWMP_TSHARK=/usr/bin/tshark (that suite's tshark).
+#
+# Options:
+#   --setup-only   only create/update the chroots, build nothing
+#   --refresh      apt-get update && dist-upgrade inside the chroots first
+#   --shell        open an interactive shell in the (single) chroot with the
+#                  same mounts and environment, instead of building
+#   -h, --help     show this help
+#
+# Environment overrides: INNER_CMD, BUILD_CMD, CWMP_MATRIX_CACHE,
+# CWMP_MATRIX_MIRROR, CWMP_MATRIX_PROJECT (another cargo project, e.g. the
+# probe crate), RUSTUP_TOOLCHAIN (pin a host toolchain).
+# Must run as root (debootstrap, chroot, mount). See docs/version-matrix.md.
+set -euo pipefail
+
+# The command run inside each chroot, from the project directory.
+INNER_CMD="${INNER_CMD:-cargo test --release}"
+# Build step run before INNER_CMD (reported as the "build" column).
+BUILD_CMD="${BUILD_CMD:-cargo build --release --all-targets}"
+
+CACHE="${CWMP_MATRIX_CACHE:-/var/cache/cwmp-matrix}"
+MIRROR="${CWMP_MATRIX_MIRROR:-http://deb.debian.org/debian}"
+KEYRING="/usr/share/keyrings/debian-archive-keyring.gpg"
+PACKAGES="tshark libwireshark-dev libglib2.0-dev libclang-dev pkg-config build-essential ca-certificates"
+DEFAULT_VERSIONS="4.0 4.4 4.6"
+
+PROJECT="$(cd "${CWMP_MATRIX_PROJECT:-$(dirname "${BASH_SOURCE[0]}")/..}" && pwd -P)"
+HOST_CARGO="/root/.cargo"     # only bin/ (rustup proxies) is used; mounted read-only
+HOST_RUSTUP="${RUSTUP_HOME:-/root/.rustup}"
+# Host CA bundle, bind-mounted over the chroot's during builds: HTTPS here goes
+# through an intercepting proxy whose CA is only in the host's trust store.
+HOST_CA="${CWMP_MATRIX_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
+CARGO_HOME_DIR="$CACHE/cargo-home"  # shared registry/git cache for all suites
+TARGET_BASE="$CACHE/target/$(basename "$PROJECT")"   # + /<suite>
+LOG_DIR="$CACHE/logs"
+
+SETUP_ONLY=0 REFRESH=0 SHELL_MODE=0
+ARGS=()
+for a in "$@"; do
+    case "$a" in
+        --setup-only) SETUP_ONLY=1 ;;
+        --refresh) REFRESH=1 ;;
+        --shell) SHELL_MODE=1 ;;
+        -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+        -*) echo "unknown option: $a" >&2; exit 2 ;;
+        *) ARGS+=("$a") ;;
+    esac
+done
+[ ${#ARGS[@]} -gt 0 ] || read -r -a ARGS <<<"$DEFAULT_VERSIONS"
+
+log() { printf '\033[1m[matrix %(%H:%M:%S)T]\033[0m %s\n' -1 "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "must run as root"
+command -v debootstrap >/dev/null || die "debootstrap not installed (apt-get install debootstrap)"
+[ -x "$HOST_CARGO/bin/cargo" ] || die "no rustup proxies in $HOST_CARGO/bin"
+[ -d "$HOST_RUSTUP/toolchains" ] || die "no rustup toolchains in $HOST_RUSTUP"
+
+# version/suite -> suite ("" = not available from the Debian archive)
+suite_for() {
+    case "$1" in
+        4.0|4.0.*|bookworm) echo bookworm ;;
+        4.4|4.4.*|trixie)   echo trixie ;;
+        4.6|4.6.*|sid|unstable) echo sid ;;
+        4.2|4.2.*) echo "" ;;   # not in any Debian suite/backports, see docs
+        *) die "unknown version or suite: $1" ;;
+    esac
+}
+
+# ---------------------------------------------------------------- mounts ----
+MOUNTS=()   # mount points, unmounted in reverse order on exit
+mnt() {     # mnt <kind> <src> <dst>; kind: bind|robind|rbind|proc
+    local kind=$1 src=$2 dst=$3
+    if [ -d "$src" ]; then mkdir -p "$dst"; else
+        mkdir -p "$(dirname "$dst")"; [ -e "$dst" ] || : >"$dst"; fi
+    case "$kind" in
+        proc)   mount -t proc proc "$dst" ;;
+        bind)   mount --bind "$src" "$dst" ;;
+        robind) mount --bind "$src" "$dst"; mount -o remount,bind,ro "$dst" ;;
+        rbind)  mount --rbind "$src" "$dst"; mount --make-rslave "$dst" ;;
+    esac
+    MOUNTS+=("$dst")
+}
+umount_all() {
+    local i
+    for ((i=${#MOUNTS[@]}-1; i>=0; i--)); do
+        umount -R "${MOUNTS[i]}" 2>/dev/null || umount -R -l "${MOUNTS[i]}" \
+            || log "WARNING: could not unmount ${MOUNTS[i]}"
+    done
+    MOUNTS=()
+}
+trap umount_all EXIT
+trap 'exit 130' INT TERM
+
+mount_system() {   # what apt/dpkg and the build need
+    local r=$1
+    mnt proc  proc        "$r/proc"
+    mnt rbind /sys        "$r/sys"
+    mnt rbind /dev        "$r/dev"
+    mnt robind /etc/resolv.conf "$r/etc/resolv.conf"
+}
+mount_build() {    # toolchain, caches, project
+    local r=$1 suite=$2
+    mkdir -p "$CARGO_HOME_DIR" "$TARGET_BASE/$suite"
+    mnt robind "$HOST_CARGO"  "$r/root/.cargo"
+    mnt robind "$HOST_RUSTUP" "$r/root/.rustup"
+    mnt bind "$CARGO_HOME_DIR"       "$r$CARGO_HOME_DIR"
+    mnt bind "$TARGET_BASE/$suite"   "$r$TARGET_BASE/$suite"
+    mnt bind "$PROJECT"              "$r$PROJECT"
+    [ ! -f "$HOST_CA" ] || mnt robind "$HOST_CA" "$r/etc/ssl/certs/ca-certificates.crt"
+}
+assert_no_mounts_under() {
+    if findmnt -rn -o TARGET | grep -q "^$1\(/\|$\)"; then
+        die "something is still mounted under $1; refusing to touch it"
+    fi
+}
+
+# ---------------------------------------------------------------- chroot ----
+in_chroot() { chroot "$1" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+                  HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive "${@:2}"; }
+
+write_apt_config() {   # sources incl. -updates/-security for stable suites
+    local r=$1 suite=$2
+    {
+        echo "deb $MIRROR $suite main"
+        if [ "$suite" != sid ]; then
+            echo "deb $MIRROR $suite-updates main"
+            echo "deb ${MIRROR%/debian}/debian-security $suite-security main"
+        fi
+    } >"$r/etc/apt/sources.list"
+    # The mirror reachable here can lag behind the clock (sid's InRelease was
+    # 3 weeks past Valid-Until); the host apt config disables the check too.
+    cat >"$r/etc/apt/apt.conf.d/99cwmp-matrix" <<'APT'
+Acquire::Check-Valid-Until "false";
+Acquire::Languages "none";
+APT::Install-Recommends "false";
+Dpkg::Use-Pty "false";
+APT
+}
+
+ensure_chroot() {   # idempotent; stamps: .cwmp-base-ok, .cwmp-packages
+    local suite=$1 r="$CACHE/$1" t0=$SECONDS
+    if [ ! -f "$r/.cwmp-base-ok" ]; then
+        assert_no_mounts_under "$r.partial"; assert_no_mounts_under "$r"
+        rm -rf "$r.partial" "$r"
+        log "$suite: debootstrap --variant=minbase (takes a few minutes)"
+        debootstrap --variant=minbase --keyring="$KEYRING" "$suite" "$r.partial" "$MIRROR" \
+            >"$LOG_DIR/$suite-debootstrap.log" 2>&1 \
+            || { tail -n 30 "$LOG_DIR/$suite-debootstrap.log" >&2; die "$suite: debootstrap failed"; }
+        touch "$r.partial/.cwmp-base-ok"
+        mv "$r.partial" "$r"
+        log "$suite: debootstrap done in $((SECONDS-t0))s"
+    fi
+    local want; want="$PACKAGES|apt-config-v1"
+    if [ "$(cat "$r/.cwmp-packages" 2>/dev/null)" != "$want" ] || [ "$REFRESH" = 1 ]; then
+        local t1=$SECONDS
+        log "$suite: installing packages"
+        mount_system "$r"
+        printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d"; chmod 755 "$r/usr/sbin/policy-rc.d"
+        write_apt_config "$r" "$suite"
+        echo 'wireshark-common wireshark-common/install-setuid boolean false' \
+            | in_chroot "$r" debconf-set-selections
+        # (explicit && chain: set -e is not in effect inside a `|| ...` list)
+        # shellcheck disable=SC2086
+        { in_chroot "$r" apt-get update \
+            && { [ "$REFRESH" != 1 ] || in_chroot "$r" apt-get -y dist-upgrade; } \
+            && in_chroot "$r" apt-get install -y --no-install-recommends $PACKAGES \
+            && in_chroot "$r" apt-get clean
+        } >"$LOG_DIR/$suite-apt.log" 2>&1 \
+            || { tail -n 30 "$LOG_DIR/$suite-apt.log" >&2; die "$suite: package installation failed"; }
+        umount_all
+        echo "$want" >"$r/.cwmp-packages"
+        log "$suite: packages installed in $((SECONDS-t1))s"
+    fi
+}
+
+# Environment for commands in the build chroot. The host's rustup proxies are
+# used with the host's RUSTUP_HOME (read-only); the default toolchain (or
+# RUSTUP_TOOLCHAIN / rust-toolchain.toml) is resolved exactly as on the host.
+build_env() {
+    local suite=$1
+    echo PATH=/root/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+         HOME=/root LC_ALL=C.UTF-8 TERM=dumb \
+         RUSTUP_HOME=/root/.rustup RUSTUP_AUTO_INSTALL=0 \
+         ${RUSTUP_TOOLCHAIN:+RUSTUP_TOOLCHAIN=$RUSTUP_TOOLCHAIN} \
+         CARGO_HOME="$CARGO_HOME_DIR" CARGO_TARGET_DIR="$TARGET_BASE/$suite" \
+         CWMP_TSHARK=/usr/bin/tshark CWMP_MATRIX_SUITE="$suite"
+}
+run_in_build_chroot() {   # run_in_build_chroot <suite> <shell command>
+    local suite=$1 cmd=$2
+    # shellcheck disable=SC2046
+    chroot "$CACHE/$suite" /usr/bin/env -i $(build_env "$suite") \
+        /bin/bash -c "cd $(printf %q "$PROJECT") && $cmd"
+}
+
+# ------------------------------------------------------------------ main ----
+mkdir -p "$CACHE" "$LOG_DIR"
+exec 9>"$CACHE/.lock"
+flock -n 9 || die "another version-matrix run holds $CACHE/.lock"
+
+declare -A SEEN=()
+RESULTS=()
+rc=0
+for v in "${ARGS[@]}"; do
+    suite=$(suite_for "$v")
+    if [ -z "$suite" ]; then
+        RESULTS+=("$v|-|not in Debian archive|skip|skip|-|-"); continue
+    fi
+    [ -z "${SEEN[$suite]:-}" ] || continue; SEEN[$suite]=1
+    r="$CACHE/$suite"
+    ensure_chroot "$suite"
+    wsver=$(in_chroot "$r" dpkg-query -W -f '${Version}' tshark 2>/dev/null || echo '?')
+    [ "$SETUP_ONLY" = 1 ] && { RESULTS+=("$v|$suite|$wsver|-|-|-|-"); continue; }
+
+    mount_system "$r"
+    mount_build "$r" "$suite"
+    if [ "$SHELL_MODE" = 1 ]; then
+        log "$suite: interactive shell (exit to unmount)"
+        # shellcheck disable=SC2046
+        chroot "$r" /usr/bin/env -i $(build_env "$suite") /bin/bash -c "cd $(printf %q "$PROJECT") && exec bash -i" || true
+        exit 0
+    fi
+    build=FAIL tests=skip tt=-
+    log "$suite (Wireshark $wsver): $BUILD_CMD"
+    t0=$SECONDS
+    if run_in_build_chroot "$suite" "$BUILD_CMD" 2>&1 | tee "$LOG_DIR/$suite-build.log"; then
+        build=ok; bt=$((SECONDS-t0))s
+        log "$suite (Wireshark $wsver): $INNER_CMD"
+        t0=$SECONDS
+        if run_in_build_chroot "$suite" "$INNER_CMD" 2>&1 | tee "$LOG_DIR/$suite-test.log"; then
+            tests=ok; else tests=FAIL; rc=1; fi
+        tt=$((SECONDS-t0))s
+    else
+        bt=$((SECONDS-t0))s; rc=1
+    fi
+    umount_all
+    RESULTS+=("$v|$suite|$wsver|$build|$tests|$bt|$tt")
+done
+
+{
+    echo
+    printf '%-8s %-10s %-22s %-6s %-6s %-8s %-8s\n' VERSION SUITE WIRESHARK BUILD TESTS T_BUILD T_TEST
+    for row in "${RESULTS[@]}"; do
+        IFS='|' read -r a b c d e f g <<<"$row"
+        printf '%-8s %-10s %-22s %-6s %-6s %-8s %-8s\n' "$a" "$b" "$c" "$d" "$e" "$f" "$g"
+    done
+    echo "logs: $LOG_DIR"
+} | tee "$LOG_DIR/summary.txt"
+exit $rc

@@ -1,0 +1,110 @@
+//! One body's glue: what the shim tells us in, the verdict and the tree operations out.
+//!
+//! PURE. Decides whether a body is CWMP (the namespace decides, whatever the content type or port),
+//! parses it, and renders it. The FFI layer only converts [`Packet`] and [`Verdict`] to and from C.
+#![forbid(unsafe_code)]
+
+use crate::cwmp::{self, decode, Direction, Limits, Options};
+use crate::tree::{self, TreeOps};
+
+/// How the body reached the dissector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The media_type table (text/xml and friends).
+    MediaType,
+    /// The http.port table (TCP 7547).
+    Port,
+    /// The "http" heuristic list.
+    Heuristic,
+}
+
+/// The HTTP message the body came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpKind {
+    Unknown,
+    Request,
+    Response,
+}
+
+/// User preferences that shape one dissection.
+#[derive(Debug, Clone, Copy)]
+pub struct Prefs {
+    pub xml_tree: bool,
+    pub limits: Limits,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Prefs {
+            xml_tree: true,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// The hard ceiling on nesting, whatever the preference says: keeps recursion and the shim's subtree
+/// stack (128 levels) bounded.
+pub const MAX_DEPTH_CEILING: u16 = 100;
+
+/// One body handed over by HTTP.
+#[derive(Debug, Clone, Copy)]
+pub struct Packet<'a> {
+    /// The captured bytes of the body.
+    pub body: &'a [u8],
+    /// The body's length on the wire (more than `body.len()` when the capture was cut short).
+    pub reported_len: usize,
+    pub via: Via,
+    pub http: HttpKind,
+    /// Content-Type parameters (`charset=...`).
+    pub media_params: Option<&'a str>,
+    pub prefs: Prefs,
+}
+
+/// What to do with the body.
+#[derive(Debug, Default)]
+pub struct Verdict {
+    pub claimed: bool,
+    pub want_xml: bool,
+    pub ops: TreeOps,
+    pub info: String,
+}
+
+/// Dissects one body. Never panics on any input.
+pub fn dissect(p: &Packet<'_>) -> Verdict {
+    if !cwmp::looks_like_cwmp(p.body) {
+        return Verdict::default();
+    }
+    let mut limits = p.prefs.limits;
+    limits.max_depth = limits.max_depth.clamp(4, MAX_DEPTH_CEILING);
+    let opts = Options {
+        direction: match p.http {
+            HttpKind::Request => Some(Direction::CpeToAcs),
+            HttpKind::Response => Some(Direction::AcsToCpe),
+            HttpKind::Unknown => None,
+        },
+        http_charset: p.media_params.and_then(decode::charset_from_params),
+        limits,
+    };
+    let mut msg = cwmp::parse(p.body, &opts);
+    if p.reported_len > p.body.len() {
+        msg.issues.push(cwmp::Issue {
+            expert: crate::fields::Expert::Truncated,
+            span: cwmp::Span::new(p.body.len(), 0),
+            text: format!(
+                "Capture holds {} of the body's {} bytes",
+                p.body.len(),
+                p.reported_len
+            ),
+        });
+    }
+    let info = cwmp::summary::info_line(&msg);
+    let body_len = u32::try_from(p.body.len()).unwrap_or(u32::MAX);
+    let mut ops = TreeOps::new(body_len);
+    tree::render(&msg, body_len, &info, &mut ops);
+    Verdict {
+        claimed: true,
+        want_xml: p.prefs.xml_tree,
+        ops,
+        info,
+    }
+}

@@ -1,0 +1,201 @@
+//! The two functions the C shim calls for every body: `cwmp_rs_dissect` and `cwmp_rs_free`.
+//!
+//! Both catch panics: nothing unwinds into C. A panic while dissecting becomes a minimal CWMP tree with
+//! an "internal error" expert item, so the analyst sees that something went wrong instead of a crash.
+
+use std::ffi::{c_char, CStr};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use super::bindings as ws;
+use super::register::{ei, ett, hf};
+use crate::cwmp::Limits;
+use crate::dissector::{self, HttpKind, Packet, Prefs, Verdict, Via};
+use crate::fields::{Expert, ALL_EXPERTS, ALL_FIELDS};
+use crate::tree::{OpCode, TreeOps, NO_TEXT};
+
+/// The output handed to C, with everything its pointers point into.
+#[repr(C)]
+struct Owned {
+    /// First field: C receives a pointer to it and gives it back to `cwmp_rs_free`.
+    out: ws::cwmp_output_t,
+    ops: Vec<ws::cwmp_op_t>,
+    tree: TreeOps,
+    info: Vec<u8>,
+}
+
+fn packet_of<'a>(input: &'a ws::cwmp_input_t) -> Packet<'a> {
+    let body: &[u8] = if input.body.is_null() || input.captured_len == 0 {
+        &[]
+    } else {
+        // SAFETY: the shim passes tvb_get_ptr(tvb, 0, captured_len): valid for captured_len bytes until
+        // the dissector returns, which is after this function's result has been consumed.
+        unsafe { std::slice::from_raw_parts(input.body, input.captured_len as usize) }
+    };
+    let media_params = if input.media_params.is_null() {
+        None
+    } else {
+        // SAFETY: a NUL-terminated string owned by HTTP for the packet's lifetime.
+        unsafe { CStr::from_ptr(input.media_params) }.to_str().ok()
+    };
+    Packet {
+        body,
+        reported_len: input.reported_len as usize,
+        via: match input.via {
+            x if x == ws::CWMP_VIA_PORT as i32 => Via::Port,
+            x if x == ws::CWMP_VIA_HEURISTIC as i32 => Via::Heuristic,
+            _ => Via::MediaType,
+        },
+        http: match input.http_kind {
+            x if x == ws::CWMP_HTTP_REQUEST as i32 => HttpKind::Request,
+            x if x == ws::CWMP_HTTP_RESPONSE as i32 => HttpKind::Response,
+            _ => HttpKind::Unknown,
+        },
+        media_params,
+        prefs: Prefs {
+            xml_tree: input.pref_xml_tree != 0,
+            limits: Limits {
+                max_body: input.pref_max_body as usize,
+                max_depth: u16::try_from(input.pref_max_depth).unwrap_or(u16::MAX),
+                max_items: input.pref_max_items as usize,
+            },
+        },
+    }
+}
+
+/// Converts the pure operation list to the C layout, resolving field, subtree and expert ids.
+fn to_c(v: Verdict) -> Box<Owned> {
+    let tree = v.ops;
+    let base = tree.text.as_ptr().cast::<c_char>();
+    let text = |off: u32| -> *const c_char {
+        if off == NO_TEXT {
+            std::ptr::null()
+        } else {
+            // SAFETY: offsets come from TreeOps::intern and lie inside `text`, whose heap buffer does not
+            // move when the Vec is moved into `Owned`.
+            unsafe { base.add(off as usize) }
+        }
+    };
+    let mut ops = Vec::with_capacity(tree.ops.len());
+    for o in &tree.ops {
+        let (id, eip) = match o.code {
+            OpCode::Expert => (
+                0,
+                ALL_EXPERTS
+                    .get(o.index as usize)
+                    .map_or(std::ptr::null_mut(), |e| ei(*e)),
+            ),
+            OpCode::Push => (
+                ALL_FIELDS.get(o.index as usize).map_or(-1, |f| ett(*f)),
+                std::ptr::null_mut(),
+            ),
+            OpCode::Pop => (0, std::ptr::null_mut()),
+            _ => (
+                ALL_FIELDS.get(o.index as usize).map_or(-1, |f| hf(*f)),
+                std::ptr::null_mut(),
+            ),
+        };
+        if o.code == OpCode::Expert && eip.is_null() {
+            continue;
+        }
+        ops.push(ws::cwmp_op_t {
+            code: o.code as i32,
+            id,
+            start: o.start as i32,
+            length: o.len as i32,
+            generated: i32::from(o.generated),
+            nanos: o.nanos as i32,
+            u: o.u,
+            i: o.i,
+            str_: text(o.str),
+            label: text(o.label),
+            ei: eip,
+        });
+    }
+    let mut info = v.info.replace('\0', "").into_bytes();
+    info.push(0);
+    let mut owned = Box::new(Owned {
+        out: ws::cwmp_output_t {
+            claimed: i32::from(v.claimed),
+            want_xml: i32::from(v.want_xml),
+            ops: std::ptr::null(),
+            n_ops: 0,
+            info: std::ptr::null(),
+        },
+        ops,
+        tree,
+        info,
+    });
+    owned.out.ops = owned.ops.as_ptr();
+    owned.out.n_ops = u32::try_from(owned.ops.len()).unwrap_or(0);
+    owned.out.info = owned.info.as_ptr().cast();
+    owned
+}
+
+/// A minimal claimed tree saying that the dissector failed, used after a caught panic.
+fn internal_error(body_len: u32) -> Verdict {
+    use crate::tree::Sink;
+    let mut ops = TreeOps::new(body_len);
+    let span = crate::cwmp::Span {
+        start: 0,
+        len: body_len,
+    };
+    ops.item(
+        crate::fields::Field::Proto,
+        span,
+        &crate::cwmp::Value::None,
+        None,
+        false,
+    );
+    ops.expert(
+        Expert::Internal,
+        "Internal error in the CWMP dissector: body not decoded",
+    );
+    Verdict {
+        claimed: true,
+        want_xml: true,
+        ops,
+        info: "CWMP [internal error]".into(),
+    }
+}
+
+/// Dissects one body. Returns NULL only if even the error report could not be built.
+///
+/// # Safety
+/// `input` must point to a valid `cwmp_input_t` whose `body` is readable for `captured_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn cwmp_rs_dissect(input: *const ws::cwmp_input_t) -> *mut ws::cwmp_output_t {
+    if input.is_null() {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: checked non-null; the shim passes a pointer to a stack struct it keeps alive.
+    let input = unsafe { &*input };
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let packet = packet_of(input);
+        dissector::dissect(&packet)
+    }));
+    let verdict = match result {
+        Ok(v) => v,
+        Err(_) => match catch_unwind(|| internal_error(input.captured_len)) {
+            Ok(v) => v,
+            Err(_) => return std::ptr::null_mut(),
+        },
+    };
+    match catch_unwind(AssertUnwindSafe(|| to_c(verdict))) {
+        Ok(owned) => Box::into_raw(owned).cast(),
+        Err(_) => std::ptr::null_mut(),
+    }
+}
+
+/// Frees an output of [`cwmp_rs_dissect`].
+///
+/// # Safety
+/// `out` must be NULL or a pointer returned by `cwmp_rs_dissect`, freed once.
+#[no_mangle]
+pub unsafe extern "C" fn cwmp_rs_free(out: *mut ws::cwmp_output_t) {
+    if out.is_null() {
+        return;
+    }
+    // SAFETY: `out` is the first field of a boxed, repr(C) `Owned` created by `cwmp_rs_dissect`.
+    let owned = unsafe { Box::from_raw(out.cast::<Owned>()) };
+    let _ = catch_unwind(AssertUnwindSafe(move || drop(owned)));
+}

@@ -1,0 +1,355 @@
+//! The neutral description of everything the dissector registers: fields, subtrees and expert items.
+//!
+//! PURE: this table knows nothing of Wireshark's types. The FFI layer turns it into `hf_register_info`,
+//! `ett` and `ei_register_info` arrays once, at registration; the parser tags every decoded value with a
+//! [`Field`] and every problem with an [`Expert`]. Filter names follow Wireshark's style
+//! (`cwmp.lower_case_words`, dotted by structure) and are recorded in `docs/fields.md`, which a test keeps
+//! in sync with what tshark reports.
+#![forbid(unsafe_code)]
+
+use crate::values;
+
+/// The type of a field, as Wireshark will store and filter it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// A label or subtree head with no value of its own (`FT_NONE`).
+    None,
+    /// The protocol item itself (`FT_PROTOCOL`).
+    Protocol,
+    /// UTF-8 text (`FT_STRING`).
+    Str,
+    /// Unsigned 32-bit integer, decimal (`FT_UINT32`).
+    U32,
+    /// Signed 32-bit integer, decimal (`FT_INT32`).
+    I32,
+    /// Unsigned 64-bit integer, decimal (`FT_UINT64`).
+    U64,
+    /// Signed 64-bit integer, decimal (`FT_INT64`).
+    I64,
+    /// Boolean (`FT_BOOLEAN`).
+    Bool,
+    /// Absolute time shown in UTC (`FT_ABSOLUTE_TIME`).
+    AbsTime,
+    /// Time difference (`FT_RELATIVE_TIME`).
+    RelTime,
+    /// Frame number of the request this response answers (`FT_FRAMENUM`).
+    FrameRequest,
+    /// Frame number of the response that answers this request (`FT_FRAMENUM`).
+    FrameResponse,
+}
+
+/// Expert-info groups, mirroring Wireshark's `PI_*` groups that we use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Malformed,
+    Protocol,
+    ResponseCode,
+    Sequence,
+    Security,
+    Deprecated,
+    Undecoded,
+}
+
+/// Expert-info severities, mirroring Wireshark's `PI_*` severities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Chat,
+    Note,
+    Warn,
+    Error,
+}
+
+/// One registered field.
+#[derive(Debug)]
+pub struct FieldDef {
+    pub abbrev: &'static str,
+    pub name: &'static str,
+    pub ty: FieldType,
+    /// Value table for integer fields (value, name).
+    pub vals: Option<&'static [(u32, &'static str)]>,
+    pub blurb: &'static str,
+}
+
+/// One registered expert item.
+#[derive(Debug)]
+pub struct ExpertDef {
+    pub abbrev: &'static str,
+    pub group: Group,
+    pub severity: Severity,
+    pub summary: &'static str,
+}
+
+macro_rules! field_table {
+    ($( $id:ident => ($abbrev:literal, $name:literal, $ty:ident, $vals:expr, $blurb:literal), )*) => {
+        /// Every field the dissector registers; the discriminant indexes [`FIELDS`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(u16)]
+        pub enum Field { $($id,)* }
+
+        /// The field table, in [`Field`] order.
+        pub static FIELDS: &[FieldDef] = &[
+            $(FieldDef { abbrev: $abbrev, name: $name, ty: FieldType::$ty, vals: $vals, blurb: $blurb },)*
+        ];
+
+        /// Every field, in table order.
+        pub static ALL_FIELDS: &[Field] = &[$(Field::$id,)*];
+
+        /// Number of fields.
+        pub const N_FIELDS: usize = [$(stringify!($id),)*].len();
+    };
+}
+
+macro_rules! expert_table {
+    ($( $id:ident => ($abbrev:literal, $group:ident, $sev:ident, $summary:literal), )*) => {
+        /// Every expert item the dissector registers; the discriminant indexes [`EXPERTS`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(u16)]
+        pub enum Expert { $($id,)* }
+
+        /// The expert table, in [`Expert`] order.
+        pub static EXPERTS: &[ExpertDef] = &[
+            $(ExpertDef { abbrev: $abbrev, group: Group::$group, severity: Severity::$sev, summary: $summary },)*
+        ];
+
+        /// Every expert item, in table order.
+        pub static ALL_EXPERTS: &[Expert] = &[$(Expert::$id,)*];
+
+        /// Number of expert items.
+        pub const N_EXPERTS: usize = [$(stringify!($id),)*].len();
+    };
+}
+
+const V_DIRECTION: Option<&[(u32, &str)]> = Some(values::DIRECTIONS);
+const V_KIND: Option<&[(u32, &str)]> = Some(values::MESSAGE_KINDS);
+const V_EVENT: Option<&[(u32, &str)]> = Some(values::EVENT_CODES);
+const V_FAULT: Option<&[(u32, &str)]> = Some(values::FAULT_CODES);
+const V_STATUS: Option<&[(u32, &str)]> = Some(values::STATUS);
+const V_NOTIFICATION: Option<&[(u32, &str)]> = Some(values::NOTIFICATION);
+const V_FILE_TYPE: Option<&[(u32, &str)]> = Some(values::FILE_TYPES);
+const V_TRANSFER_STATE: Option<&[(u32, &str)]> = Some(values::TRANSFER_STATES);
+const V_WINDOW_MODE: Option<&[(u32, &str)]> = Some(values::WINDOW_MODES);
+const V_OPTION_STATE: Option<&[(u32, &str)]> = Some(values::OPTION_STATES);
+const V_OPTION_MODE: Option<&[(u32, &str)]> = Some(values::OPTION_MODES);
+const V_TRANSFERABLE: Option<&[(u32, &str)]> = Some(values::TRANSFERABLE);
+
+field_table! {
+    Proto => ("cwmp", "CPE WAN Management Protocol", Protocol, None, ""),
+    Version => ("cwmp.version", "CWMP Namespace Version", Str, None, "Version part of the urn:dslforum-org:cwmp-1-N namespace, as written (1-0, 1-1, 1-2, ...)"),
+    Direction => ("cwmp.direction", "Direction", U32, V_DIRECTION, "CPE to ACS or ACS to CPE, from the HTTP roles (the HTTP client is the CPE)"),
+    MessageKind => ("cwmp.message_kind", "Message Kind", U32, V_KIND, "Request, response or fault"),
+    Method => ("cwmp.method", "Method", Str, None, "RPC method: the name of the SOAP Body's child element"),
+    Header => ("cwmp.header", "SOAP Header", None, None, ""),
+    Id => ("cwmp.id", "ID", Str, None, "cwmp:ID header: correlates a request with its response"),
+    HoldRequests => ("cwmp.hold_requests", "HoldRequests", Bool, None, "ACS forbids the CPE to send requests in its next message"),
+    NoMoreRequests => ("cwmp.no_more_requests", "NoMoreRequests", Bool, None, "Deprecated (pre-Amendment 1) header: the sender has no more requests"),
+    SessionTimeout => ("cwmp.session_timeout", "SessionTimeout", U32, None, "Session inactivity timeout announced by the CPE, in seconds (CWMP 1.3+)"),
+    SupportedCwmpVersions => ("cwmp.supported_cwmp_versions", "SupportedCWMPVersions", Str, None, "CWMP versions the CPE supports (CWMP 1.4)"),
+    UseCwmpVersion => ("cwmp.use_cwmp_version", "UseCWMPVersion", Str, None, "CWMP version the ACS selected for the session (CWMP 1.4)"),
+    HeaderUnknown => ("cwmp.header.unknown", "Unknown Header Element", Str, None, "A SOAP header element this dissector does not know"),
+    MustUnderstand => ("cwmp.header.must_understand", "mustUnderstand", Bool, None, "SOAP mustUnderstand attribute of a header element"),
+    DeviceId => ("cwmp.deviceid", "DeviceId", None, None, "DeviceIdStruct: the identity of the CPE"),
+    Manufacturer => ("cwmp.deviceid.manufacturer", "Manufacturer", Str, None, ""),
+    Oui => ("cwmp.deviceid.oui", "OUI", Str, None, "Organizationally unique identifier of the manufacturer, six hex digits"),
+    ProductClass => ("cwmp.deviceid.product_class", "ProductClass", Str, None, ""),
+    SerialNumber => ("cwmp.deviceid.serial_number", "SerialNumber", Str, None, ""),
+    EventList => ("cwmp.event", "Event", None, None, "List of EventStruct"),
+    EventStruct => ("cwmp.event_struct", "EventStruct", None, None, ""),
+    EventCode => ("cwmp.event_code", "EventCode", Str, None, "Event code exactly as sent"),
+    EventCodeNum => ("cwmp.event_code.num", "EventCode Number", U32, V_EVENT, "Number of a standard event code (0-14); absent for M and X events"),
+    CommandKey => ("cwmp.command_key", "CommandKey", Str, None, ""),
+    MaxEnvelopes => ("cwmp.max_envelopes", "MaxEnvelopes", U32, None, ""),
+    CurrentTime => ("cwmp.current_time", "CurrentTime", Str, None, "CurrentTime as written"),
+    CurrentTimeUtc => ("cwmp.current_time.utc", "CurrentTime (UTC)", AbsTime, None, "CurrentTime decoded; a time without zone is taken as UTC"),
+    RetryCount => ("cwmp.retry_count", "RetryCount", U32, None, ""),
+    ParameterList => ("cwmp.parameter_list", "ParameterList", None, None, ""),
+    Parameter => ("cwmp.parameter", "Parameter", Str, None, "A parameter as Name=Value, to filter on a name and its value together"),
+    ParameterName => ("cwmp.parameter.name", "Name", Str, None, "Parameter name (every parameter name in any message)"),
+    ParameterValue => ("cwmp.parameter.value", "Value", Str, None, "Parameter value as written"),
+    ParameterType => ("cwmp.parameter.type", "Type", Str, None, "xsi:type of the value as written"),
+    ArrayType => ("cwmp.array.type", "arrayType", Str, None, "SOAP-ENC:arrayType of a list as written"),
+    ArrayDeclared => ("cwmp.array.declared", "Declared Count", U32, None, "Number of items the arrayType declares"),
+    ArrayCount => ("cwmp.array.count", "Item Count", U32, None, "Number of items actually present"),
+    SoapFault => ("cwmp.soap.fault", "SOAP Fault", None, None, ""),
+    SoapFaultCode => ("cwmp.soap.faultcode", "faultcode", Str, None, ""),
+    SoapFaultString => ("cwmp.soap.faultstring", "faultstring", Str, None, ""),
+    Fault => ("cwmp.fault", "Fault", None, None, "cwmp:Fault detail"),
+    FaultCode => ("cwmp.fault.code", "FaultCode", U32, V_FAULT, "CWMP fault code (CPE 9000-9899, ACS 8000-8899)"),
+    FaultString => ("cwmp.fault.string", "FaultString", Str, None, ""),
+    SpvFault => ("cwmp.spv_fault", "SetParameterValuesFault", None, None, ""),
+    SpvFaultCode => ("cwmp.spv_fault.code", "FaultCode", U32, V_FAULT, "Fault code for one parameter of a SetParameterValues"),
+    SpvFaultString => ("cwmp.spv_fault.string", "FaultString", Str, None, ""),
+    ParameterKey => ("cwmp.parameter_key", "ParameterKey", Str, None, ""),
+    Status => ("cwmp.status", "Status", U32, V_STATUS, ""),
+    ParameterNames => ("cwmp.parameter_names", "ParameterNames", None, None, ""),
+    ParameterPath => ("cwmp.parameter_path", "ParameterPath", Str, None, ""),
+    NextLevel => ("cwmp.next_level", "NextLevel", Bool, None, ""),
+    ParameterInfo => ("cwmp.parameter_info", "ParameterInfoStruct", None, None, ""),
+    Writable => ("cwmp.writable", "Writable", Bool, None, ""),
+    SetAttributes => ("cwmp.set_attributes", "SetParameterAttributesStruct", None, None, ""),
+    ParameterAttributes => ("cwmp.parameter_attributes", "ParameterAttributeStruct", None, None, ""),
+    NotificationChange => ("cwmp.notification_change", "NotificationChange", Bool, None, ""),
+    Notification => ("cwmp.notification", "Notification", U32, V_NOTIFICATION, ""),
+    AccessListChange => ("cwmp.access_list_change", "AccessListChange", Bool, None, ""),
+    AccessList => ("cwmp.access_list", "AccessList", None, None, ""),
+    AccessListEntry => ("cwmp.access_list.entry", "AccessList Entry", Str, None, ""),
+    ObjectName => ("cwmp.object_name", "ObjectName", Str, None, ""),
+    InstanceNumber => ("cwmp.instance_number", "InstanceNumber", U32, None, ""),
+    MethodList => ("cwmp.method_list", "MethodList", None, None, ""),
+    MethodListEntry => ("cwmp.method_list.method", "Method", Str, None, "A method named in a GetRPCMethodsResponse"),
+    FileType => ("cwmp.file_type", "FileType", Str, None, "File type as written"),
+    FileTypeNum => ("cwmp.file_type.num", "FileType Number", U32, V_FILE_TYPE, "Leading number of a standard file type"),
+    Url => ("cwmp.url", "URL", Str, None, ""),
+    Username => ("cwmp.username", "Username", Str, None, ""),
+    Password => ("cwmp.password", "Password", Str, None, ""),
+    FileSize => ("cwmp.file_size", "FileSize", U32, None, ""),
+    TargetFileName => ("cwmp.target_file_name", "TargetFileName", Str, None, ""),
+    DelaySeconds => ("cwmp.delay_seconds", "DelaySeconds", U32, None, ""),
+    SuccessUrl => ("cwmp.success_url", "SuccessURL", Str, None, ""),
+    FailureUrl => ("cwmp.failure_url", "FailureURL", Str, None, ""),
+    StartTime => ("cwmp.start_time", "StartTime", Str, None, "As written"),
+    StartTimeUtc => ("cwmp.start_time.utc", "StartTime (UTC)", AbsTime, None, ""),
+    CompleteTime => ("cwmp.complete_time", "CompleteTime", Str, None, "As written"),
+    CompleteTimeUtc => ("cwmp.complete_time.utc", "CompleteTime (UTC)", AbsTime, None, ""),
+    TransferFault => ("cwmp.transfer_fault", "FaultStruct", None, None, "TransferCompleteFaultStruct"),
+    TransferFaultCode => ("cwmp.transfer_fault.code", "FaultCode", U32, V_FAULT, "0 means success"),
+    TransferFaultString => ("cwmp.transfer_fault.string", "FaultString", Str, None, ""),
+    AnnounceUrl => ("cwmp.announce_url", "AnnounceURL", Str, None, ""),
+    TransferUrl => ("cwmp.transfer_url", "TransferURL", Str, None, ""),
+    IsDownload => ("cwmp.is_download", "IsDownload", Bool, None, ""),
+    TransferList => ("cwmp.transfer_list", "TransferList", None, None, ""),
+    Transfer => ("cwmp.transfer", "QueuedTransfer", None, None, ""),
+    TransferState => ("cwmp.transfer.state", "State", U32, V_TRANSFER_STATE, ""),
+    TimeWindowList => ("cwmp.time_window_list", "TimeWindowList", None, None, ""),
+    TimeWindow => ("cwmp.time_window", "TimeWindowStruct", None, None, ""),
+    WindowStart => ("cwmp.time_window.start", "WindowStart", U32, None, "Seconds after the request was received"),
+    WindowEnd => ("cwmp.time_window.end", "WindowEnd", U32, None, "Seconds after the request was received"),
+    WindowMode => ("cwmp.time_window.mode", "WindowMode", Str, None, "As written"),
+    WindowModeNum => ("cwmp.time_window.mode.num", "WindowMode Number", U32, V_WINDOW_MODE, ""),
+    UserMessage => ("cwmp.time_window.user_message", "UserMessage", Str, None, ""),
+    MaxRetries => ("cwmp.time_window.max_retries", "MaxRetries", I32, None, "-1: the CPE decides"),
+    VoucherList => ("cwmp.voucher_list", "VoucherList", None, None, ""),
+    Voucher => ("cwmp.voucher", "Voucher", Str, None, "A signed voucher, base64"),
+    OptionName => ("cwmp.option_name", "OptionName", Str, None, ""),
+    OptionList => ("cwmp.option_list", "OptionList", None, None, ""),
+    OptionStruct => ("cwmp.option", "OptionStruct", None, None, ""),
+    VoucherSn => ("cwmp.option.voucher_sn", "VoucherSN", U32, None, ""),
+    OptionState => ("cwmp.option.state", "State", U32, V_OPTION_STATE, ""),
+    OptionMode => ("cwmp.option.mode", "Mode", I32, V_OPTION_MODE, ""),
+    StartDate => ("cwmp.option.start_date", "StartDate", Str, None, ""),
+    StartDateUtc => ("cwmp.option.start_date.utc", "StartDate (UTC)", AbsTime, None, ""),
+    ExpirationDate => ("cwmp.option.expiration_date", "ExpirationDate", Str, None, ""),
+    ExpirationDateUtc => ("cwmp.option.expiration_date.utc", "ExpirationDate (UTC)", AbsTime, None, ""),
+    IsTransferable => ("cwmp.option.is_transferable", "IsTransferable", I32, V_TRANSFERABLE, ""),
+    FileTypeArgList => ("cwmp.file_type_arg", "FileTypeArg", None, None, ""),
+    ArgStruct => ("cwmp.arg", "ArgStruct", None, None, ""),
+    ArgName => ("cwmp.arg.name", "Name", Str, None, ""),
+    ArgValue => ("cwmp.arg.value", "Value", Str, None, ""),
+    KickedCommand => ("cwmp.kicked.command", "Command", Str, None, ""),
+    KickedReferer => ("cwmp.kicked.referer", "Referer", Str, None, ""),
+    KickedArg => ("cwmp.kicked.arg", "Arg", Str, None, ""),
+    KickedNext => ("cwmp.kicked.next", "Next", Str, None, ""),
+    NextUrl => ("cwmp.next_url", "NextURL", Str, None, ""),
+    DuOperation => ("cwmp.du.operation", "Operation", None, None, "One ChangeDUState operation"),
+    DuOperationType => ("cwmp.du.operation_type", "Operation Type", Str, None, "InstallOpStruct, UpdateOpStruct or UninstallOpStruct"),
+    DuUuid => ("cwmp.du.uuid", "UUID", Str, None, ""),
+    DuVersion => ("cwmp.du.version", "Version", Str, None, ""),
+    DuExecutionEnvRef => ("cwmp.du.execution_env_ref", "ExecutionEnvRef", Str, None, ""),
+    DuResult => ("cwmp.du.result", "Result", None, None, "OpResultStruct or AutonOpResultStruct"),
+    DuDeploymentUnitRef => ("cwmp.du.deployment_unit_ref", "DeploymentUnitRef", Str, None, ""),
+    DuCurrentState => ("cwmp.du.current_state", "CurrentState", Str, None, "Installed, Uninstalled or Failed"),
+    DuResolved => ("cwmp.du.resolved", "Resolved", Bool, None, ""),
+    DuExecutionUnitRefList => ("cwmp.du.execution_unit_ref_list", "ExecutionUnitRefList", Str, None, ""),
+    DuFault => ("cwmp.du.fault", "Fault", None, None, "DeploymentUnitFaultStruct"),
+    DuFaultCode => ("cwmp.du.fault.code", "FaultCode", U32, V_FAULT, "0 means success"),
+    DuFaultString => ("cwmp.du.fault.string", "FaultString", Str, None, ""),
+    DuOperationPerformed => ("cwmp.du.operation_performed", "OperationPerformed", Str, None, ""),
+    Element => ("cwmp.element", "Element", Str, None, "An element shown generically (vendor method argument or unknown element): its name"),
+    ElementValue => ("cwmp.element.value", "Element Text", Str, None, "Text of a generically shown element"),
+    XmlEncoding => ("cwmp.encoding", "Character Encoding", Str, None, "Character encoding used to decode the text"),
+}
+
+expert_table! {
+    Malformed => ("cwmp.expert.malformed", Malformed, Error, "Malformed XML"),
+    Truncated => ("cwmp.expert.truncated", Malformed, Error, "XML ends before its elements are closed"),
+    InvalidChar => ("cwmp.expert.invalid_char", Malformed, Warn, "Character not allowed in XML"),
+    InvalidUtf8 => ("cwmp.expert.invalid_utf8", Malformed, Warn, "Text is not valid in its character encoding"),
+    UnknownEntity => ("cwmp.expert.unknown_entity", Malformed, Warn, "Entity reference not expanded"),
+    Doctype => ("cwmp.expert.doctype", Security, Warn, "DOCTYPE in a SOAP message: ignored, entities not expanded"),
+    TooDeep => ("cwmp.expert.too_deep", Undecoded, Warn, "Nesting depth limit reached: deeper elements not decoded"),
+    TooLarge => ("cwmp.expert.too_large", Undecoded, Warn, "Body larger than the size limit: only its start is decoded"),
+    TooManyItems => ("cwmp.expert.too_many_items", Undecoded, Warn, "Item limit reached: the rest of the message is not shown"),
+    NotSoap => ("cwmp.expert.not_soap", Protocol, Warn, "Not a SOAP envelope"),
+    NoBody => ("cwmp.expert.no_body", Protocol, Warn, "SOAP envelope without a Body"),
+    MultipleBody => ("cwmp.expert.multiple_body", Protocol, Warn, "More than one element in the SOAP Body"),
+    NonStandardNamespace => ("cwmp.expert.nonstandard_namespace", Protocol, Note, "CWMP namespace not defined by any published schema"),
+    UnknownMethod => ("cwmp.expert.unknown_method", Protocol, Warn, "Unknown method in the CWMP namespace"),
+    VendorMethod => ("cwmp.expert.vendor_method", Protocol, Note, "Vendor-specific method"),
+    WrongSender => ("cwmp.expert.wrong_sender", Protocol, Warn, "Message sent by the wrong side"),
+    UnknownElement => ("cwmp.expert.unknown_element", Protocol, Note, "Element not defined for this message: shown generically"),
+    CaseMismatch => ("cwmp.expert.case_mismatch", Protocol, Note, "Element name differs from the standard only in letter case"),
+    MissingArgument => ("cwmp.expert.missing_argument", Protocol, Warn, "Required argument missing"),
+    BadValue => ("cwmp.expert.bad_value", Protocol, Warn, "Value does not match its type"),
+    TooLong => ("cwmp.expert.too_long", Protocol, Warn, "Value longer than the schema allows"),
+    BadOui => ("cwmp.expert.bad_oui", Protocol, Warn, "OUI is not six upper-case hex digits"),
+    MissingType => ("cwmp.expert.missing_type", Protocol, Note, "Value without xsi:type: taken as a string"),
+    UnknownType => ("cwmp.expert.unknown_type", Protocol, Note, "Unknown xsi:type"),
+    ArrayMismatch => ("cwmp.expert.array_count_mismatch", Protocol, Warn, "arrayType count differs from the number of items"),
+    UnknownEvent => ("cwmp.expert.unknown_event", Protocol, Warn, "Unknown event code"),
+    TooManyEvents => ("cwmp.expert.too_many_events", Protocol, Warn, "More than 64 events in one Inform"),
+    MaxEnvelopesNotOne => ("cwmp.expert.max_envelopes", Protocol, Note, "MaxEnvelopes is not 1"),
+    UnknownHeader => ("cwmp.expert.unknown_header", Protocol, Warn, "Unknown SOAP header element marked mustUnderstand"),
+    Deprecated => ("cwmp.expert.deprecated", Deprecated, Note, "Deprecated element or method"),
+    Fault => ("cwmp.expert.fault", ResponseCode, Warn, "CWMP fault"),
+    Credentials => ("cwmp.expert.credentials", Security, Warn, "Credentials in clear text"),
+    Internal => ("cwmp.expert.internal", Malformed, Error, "Internal error in the CWMP dissector"),
+}
+
+impl Field {
+    pub fn def(self) -> &'static FieldDef {
+        &FIELDS[self as usize]
+    }
+}
+
+impl Expert {
+    pub fn def(self) -> &'static ExpertDef {
+        &EXPERTS[self as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_are_unique_and_in_style() {
+        let mut seen = HashSet::new();
+        for f in FIELDS {
+            assert!(seen.insert(f.abbrev), "duplicate {}", f.abbrev);
+            assert!(
+                f.abbrev == "cwmp" || f.abbrev.starts_with("cwmp."),
+                "{}",
+                f.abbrev
+            );
+            assert!(
+                f.abbrev.bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || b == b'.'
+                    || b == b'_'),
+                "{}",
+                f.abbrev
+            );
+            if f.vals.is_some() {
+                assert!(
+                    matches!(f.ty, FieldType::U32 | FieldType::I32),
+                    "{}",
+                    f.abbrev
+                );
+            }
+        }
+        for e in EXPERTS {
+            assert!(seen.insert(e.abbrev), "duplicate {}", e.abbrev);
+            assert!(e.abbrev.starts_with("cwmp.expert."), "{}", e.abbrev);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! CWMP (TR-069) dissector plugin for Wireshark.
+//!
+//! Data flows one way: the bytes of an HTTP body (copied once by the C shim, within the captured length)
+//! → [`cwmp::parse`] (pure) → [`cwmp::Message`] → [`tree::render`] (pure) → a flat list of tree
+//! operations that the C shim replays inside `TRY`/`CATCH`. Only [`ffi`] and [`plugin`] touch Wireshark;
+//! no Rust frame is ever live while a Wireshark function that can `longjmp` runs.
+//!
+//! Modules:
+//! - [`cwmp`]: the parser and the model (pure).
+//! - [`fields`], [`values`]: the registered fields, expert items and value tables (pure).
+//! - [`tree`]: the model mapped onto a tree-operation sink (pure).
+//! - [`dissector`]: one packet's glue: options in, operations out (pure).
+//! - [`ffi`]: generated bindings, the C shim's interface, registration helpers (unsafe lives here).
+//! - [`plugin`]: the symbols Wireshark looks for and the registration entry points.
+
+pub mod cwmp;
+pub mod dissector;
+pub mod ffi;
+pub mod fields;
+pub mod plugin;
+pub mod tree;
+pub mod values;

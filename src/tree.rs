@@ -1,0 +1,315 @@
+//! Maps a decoded [`Message`] onto a protocol tree, through a small [`Sink`].
+//!
+//! PURE. The real sink is [`TreeOps`], a flat list of operations with its strings in one arena, which the
+//! C shim replays into Wireshark's tree inside `TRY`/`CATCH` (see `wireshark-headers/cwmp_shim.c`). Tests
+//! read the same list, so what they check is exactly what Wireshark is asked to show.
+//!
+//! Order matters: the protocol item and its summary (method, ID, device) come first, so that if
+//! Wireshark's own item or depth limit stops the replay, the top of the tree is already there.
+#![forbid(unsafe_code)]
+
+use crate::cwmp::{Message, Node, Span, Value};
+use crate::fields::{Expert, Field, FieldType};
+
+/// Where rendered items go.
+pub trait Sink {
+    /// Adds an item for `field` with `value` over `span` of the body.
+    fn item(
+        &mut self,
+        field: Field,
+        span: Span,
+        value: &Value,
+        label: Option<&str>,
+        generated: bool,
+    );
+    /// Makes the last item the parent of what follows, until [`Sink::pop`].
+    fn push(&mut self, field: Field);
+    fn pop(&mut self);
+    /// Attaches an expert item to the last item.
+    fn expert(&mut self, expert: Expert, text: &str);
+}
+
+/// Operation codes; the same numbers as `enum cwmp_op_code` in `cwmp_shim.h`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub enum OpCode {
+    Protocol = 0,
+    None = 1,
+    String = 2,
+    Uint = 3,
+    Int = 4,
+    Uint64 = 5,
+    Int64 = 6,
+    Boolean = 7,
+    Time = 8,
+    Push = 9,
+    Pop = 10,
+    Expert = 11,
+}
+
+/// Index of a string in [`TreeOps::text`]; `NO_TEXT` when absent.
+pub const NO_TEXT: u32 = u32::MAX;
+
+/// One operation. `index` is a [`Field`] (items and pushes) or an [`Expert`] (expert items).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Op {
+    pub code: OpCode,
+    pub index: u16,
+    pub start: u32,
+    pub len: u32,
+    pub generated: bool,
+    pub nanos: u32,
+    pub u: u64,
+    pub i: i64,
+    pub str: u32,
+    pub label: u32,
+}
+
+/// The recorded tree: operations and a NUL-separated string arena.
+#[derive(Debug, Default)]
+pub struct TreeOps {
+    pub ops: Vec<Op>,
+    pub text: Vec<u8>,
+    /// Deepest nesting reached, for checking against the shim's stack.
+    pub max_depth: usize,
+    depth: usize,
+    /// Bytes the items may cover: spans are clamped to this.
+    pub limit: u32,
+}
+
+impl TreeOps {
+    pub fn new(limit: u32) -> TreeOps {
+        TreeOps {
+            limit,
+            ..TreeOps::default()
+        }
+    }
+
+    fn intern(&mut self, s: &str) -> u32 {
+        let off = u32::try_from(self.text.len()).unwrap_or(NO_TEXT);
+        // A NUL inside the text would cut it short in C: show it as U+FFFD instead.
+        if s.as_bytes().contains(&0) {
+            self.text
+                .extend_from_slice(s.replace('\0', "\u{FFFD}").as_bytes());
+        } else {
+            self.text.extend_from_slice(s.as_bytes());
+        }
+        self.text.push(0);
+        off
+    }
+
+    /// The string at an arena offset.
+    pub fn str_at(&self, off: u32) -> Option<&str> {
+        if off == NO_TEXT {
+            return None;
+        }
+        let rest = self.text.get(off as usize..)?;
+        let end = rest.iter().position(|&b| b == 0)?;
+        std::str::from_utf8(&rest[..end]).ok()
+    }
+
+    fn clamp(&self, span: Span) -> (u32, u32) {
+        let start = span.start.min(self.limit);
+        let len = span.len.min(self.limit - start);
+        (start, len)
+    }
+
+    /// Items recorded for `field`, as (value text, label), for tests and summaries.
+    pub fn values_of(&self, field: Field) -> Vec<String> {
+        self.ops
+            .iter()
+            .filter(|o| {
+                o.code != OpCode::Push && o.code != OpCode::Expert && o.index == field as u16
+            })
+            .map(|o| match o.code {
+                OpCode::String => self.str_at(o.str).unwrap_or("").to_owned(),
+                OpCode::Uint | OpCode::Uint64 | OpCode::Boolean => o.u.to_string(),
+                OpCode::Int | OpCode::Int64 | OpCode::Time => o.i.to_string(),
+                _ => String::new(),
+            })
+            .collect()
+    }
+
+    /// Expert items recorded, as (expert, text).
+    pub fn experts(&self) -> Vec<(Expert, String)> {
+        self.ops
+            .iter()
+            .filter(|o| o.code == OpCode::Expert)
+            .filter_map(|o| {
+                let e = *crate::fields::ALL_EXPERTS.get(o.index as usize)?;
+                Some((e, self.str_at(o.str).unwrap_or("").to_owned()))
+            })
+            .collect()
+    }
+}
+
+impl Sink for TreeOps {
+    fn item(
+        &mut self,
+        field: Field,
+        span: Span,
+        value: &Value,
+        label: Option<&str>,
+        generated: bool,
+    ) {
+        let (start, len) = self.clamp(span);
+        let mut op = Op {
+            code: OpCode::None,
+            index: field as u16,
+            start,
+            len,
+            generated,
+            nanos: 0,
+            u: 0,
+            i: 0,
+            str: NO_TEXT,
+            label: NO_TEXT,
+        };
+        let ty = field.def().ty;
+        match (ty, value) {
+            (FieldType::Protocol, _) => op.code = OpCode::Protocol,
+            (FieldType::Str, Value::Str(s)) => {
+                op.code = OpCode::String;
+                op.str = self.intern(s);
+            }
+            (FieldType::Str, _) => {
+                op.code = OpCode::String;
+                op.str = self.intern("");
+            }
+            (
+                FieldType::U32 | FieldType::FrameRequest | FieldType::FrameResponse,
+                Value::U32(v) | Value::Frame(v),
+            ) => {
+                op.code = OpCode::Uint;
+                op.u = u64::from(*v);
+            }
+            (FieldType::I32, Value::I32(v)) => {
+                op.code = OpCode::Int;
+                op.i = i64::from(*v);
+            }
+            (FieldType::U64, Value::U64(v)) => {
+                op.code = OpCode::Uint64;
+                op.u = *v;
+            }
+            (FieldType::I64, Value::I64(v)) => {
+                op.code = OpCode::Int64;
+                op.i = *v;
+            }
+            (FieldType::Bool, Value::Bool(b)) => {
+                op.code = OpCode::Boolean;
+                op.u = u64::from(*b);
+            }
+            (FieldType::AbsTime, Value::Time { secs, nanos })
+            | (FieldType::RelTime, Value::Duration { secs, nanos }) => {
+                op.code = OpCode::Time;
+                op.i = *secs;
+                op.nanos = *nanos;
+            }
+            (FieldType::None, _) => op.code = OpCode::None,
+            // A value of the wrong type for its field would make Wireshark throw: never emit it.
+            _ => return,
+        }
+        if let Some(l) = label {
+            op.label = self.intern(l);
+        }
+        self.ops.push(op);
+    }
+
+    fn push(&mut self, field: Field) {
+        self.depth += 1;
+        self.max_depth = self.max_depth.max(self.depth);
+        self.ops.push(Op {
+            code: OpCode::Push,
+            index: field as u16,
+            start: 0,
+            len: 0,
+            generated: false,
+            nanos: 0,
+            u: 0,
+            i: 0,
+            str: NO_TEXT,
+            label: NO_TEXT,
+        });
+    }
+
+    fn pop(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        self.ops.push(Op {
+            code: OpCode::Pop,
+            index: 0,
+            start: 0,
+            len: 0,
+            generated: false,
+            nanos: 0,
+            u: 0,
+            i: 0,
+            str: NO_TEXT,
+            label: NO_TEXT,
+        });
+    }
+
+    fn expert(&mut self, expert: Expert, text: &str) {
+        let s = self.intern(text);
+        self.ops.push(Op {
+            code: OpCode::Expert,
+            index: expert as u16,
+            start: 0,
+            len: 0,
+            generated: false,
+            nanos: 0,
+            u: 0,
+            i: 0,
+            str: s,
+            label: NO_TEXT,
+        });
+    }
+}
+
+fn node(sink: &mut dyn Sink, n: &Node) {
+    sink.item(n.field, n.span, &n.value, n.label.as_deref(), n.generated);
+    for i in &n.issues {
+        sink.expert(i.expert, &i.text);
+    }
+    if !n.children.is_empty() {
+        sink.push(n.field);
+        for c in &n.children {
+            node(sink, c);
+        }
+        sink.pop();
+    }
+}
+
+/// Renders a message over a body of `body_len` bytes.
+pub fn render(msg: &Message, body_len: u32, info: &str, sink: &mut dyn Sink) {
+    let whole = Span {
+        start: 0,
+        len: body_len,
+    };
+    sink.item(
+        Field::Proto,
+        whole,
+        &Value::None,
+        Some(&format!("CPE WAN Management Protocol, {info}")),
+        false,
+    );
+    for i in &msg.issues {
+        sink.expert(i.expert, &i.text);
+    }
+    sink.push(Field::Proto);
+    if let Some(v) = &msg.version {
+        sink.item(
+            Field::Version,
+            Span::default(),
+            &Value::Str(v.clone()),
+            None,
+            true,
+        );
+    }
+    if let Some(h) = &msg.header {
+        node(sink, h);
+    }
+    for r in &msg.rpcs {
+        node(sink, &r.node);
+    }
+    sink.pop();
+}

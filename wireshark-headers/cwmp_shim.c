@@ -1,0 +1,330 @@
+/* cwmp_shim.c - the C side of the CWMP plugin.
+ *
+ * Why C: Wireshark reports errors with setjmp/longjmp. A longjmp across Rust frames is undefined
+ * behaviour, so every Wireshark call that can throw happens here, with no Rust frame on the stack:
+ *   1. the entry points below copy what Rust needs into a cwmp_input_t and call cwmp_rs_dissect();
+ *   2. Rust parses and returns a flat list of tree operations, then returns (no Rust frame remains);
+ *   3. replay() adds the items inside TRY/CATCH_ALL; an exception stops the replay, the Rust output is
+ *      freed, and the exception is then shown with show_exception() (itself inside TRY).
+ * This file also holds Wireshark's initialiser macros (HFILL, EXPFILL) and everything that differs
+ * between Wireshark versions, in the "Version differences" section.
+ */
+#include <string.h>
+
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/proto.h>
+#include <epan/expert.h>
+#include <epan/prefs.h>
+#include <epan/exceptions.h>
+#include <epan/show_exception.h>
+#include <epan/dissectors/packet-http.h>
+
+#include "cwmp_shim.h"
+
+/* ---- Version differences (keep them all here) -------------------------------------------------- */
+
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 4)
+typedef bool cwmp_pref_bool;   /* prefs_register_bool_preference takes bool* from 4.4 on */
+typedef bool cwmp_heur_ret;    /* heur_dissector_t returns bool from 4.4 on */
+#else
+typedef gboolean cwmp_pref_bool;
+typedef gboolean cwmp_heur_ret;
+#endif
+
+/* Request or response, and the Content-Type parameters, from the data HTTP passes to body
+ * subdissectors: http_message_info_t in 4.0, media_content_info_t from 4.2 on. */
+static void http_info(void *data, int32_t *kind, const char **params)
+{
+    *kind = CWMP_HTTP_UNKNOWN;
+    *params = NULL;
+    if (data == NULL)
+        return;
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+    {
+        const media_content_info_t *m = (const media_content_info_t *)data;
+        if (m->type == MEDIA_CONTAINER_HTTP_REQUEST)
+            *kind = CWMP_HTTP_REQUEST;
+        else if (m->type == MEDIA_CONTAINER_HTTP_RESPONSE)
+            *kind = CWMP_HTTP_RESPONSE;
+        *params = m->media_str;
+    }
+#else
+    {
+        const http_message_info_t *m = (const http_message_info_t *)data;
+        if (m->type == HTTP_REQUEST)
+            *kind = CWMP_HTTP_REQUEST;
+        else if (m->type == HTTP_RESPONSE)
+            *kind = CWMP_HTTP_RESPONSE;
+        *params = m->media_str;
+    }
+#endif
+}
+
+/* ---- Registration helpers ---------------------------------------------------------------------- */
+
+void cwmp_shim_fill_hf(hf_register_info *hf, int *p_id, const char *name, const char *abbrev,
+                       int type, int display, const void *strings, const char *blurb)
+{
+    hf_register_info v = { p_id, { name, abbrev, (enum ftenum)type, display, strings, 0, blurb, HFILL } };
+    *hf = v;
+}
+
+void cwmp_shim_fill_ei(ei_register_info *ei, expert_field *ids, const char *name, int group,
+                       int severity, const char *summary)
+{
+    ei_register_info v = { ids, { name, group, severity, summary, EXPFILL } };
+    *ei = v;
+}
+
+/* ---- Preferences --------------------------------------------------------------------------------- */
+
+static int proto_cwmp = -1;
+static dissector_handle_t xml_handle;
+static dissector_handle_t cwmp_media_handle;
+static dissector_handle_t cwmp_port_handle;
+
+static cwmp_pref_bool pref_xml_tree = TRUE;
+static guint pref_max_body = 64 * 1024 * 1024;
+static guint pref_max_depth = 64;
+static guint pref_max_items = 400000;
+
+#define CWMP_TCP_PORT 7547
+
+/* ---- Replaying the tree -------------------------------------------------------------------------- */
+
+#define CWMP_MAX_DEPTH 128
+
+static void replay(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const cwmp_op_t *ops, uint32_t n)
+{
+    proto_tree *stack[CWMP_MAX_DEPTH + 1];
+    int depth = 0;
+    int skipped = 0; /* pushes beyond CWMP_MAX_DEPTH, undone by their pops */
+    proto_item *last = NULL;
+    stack[0] = tree;
+    for (uint32_t k = 0; k < n; k++) {
+        const cwmp_op_t *op = &ops[k];
+        proto_tree *t = stack[depth];
+        proto_item *item = NULL;
+        switch (op->code) {
+        case CWMP_OP_PROTOCOL:
+        case CWMP_OP_NONE:
+            item = proto_tree_add_item(t, op->id, tvb, op->start, op->length, ENC_NA);
+            break;
+        case CWMP_OP_STRING:
+            item = proto_tree_add_string(t, op->id, tvb, op->start, op->length, op->str);
+            break;
+        case CWMP_OP_UINT:
+            item = proto_tree_add_uint(t, op->id, tvb, op->start, op->length, (guint32)op->u);
+            break;
+        case CWMP_OP_INT:
+            item = proto_tree_add_int(t, op->id, tvb, op->start, op->length, (gint32)op->i);
+            break;
+        case CWMP_OP_UINT64:
+            item = proto_tree_add_uint64(t, op->id, tvb, op->start, op->length, op->u);
+            break;
+        case CWMP_OP_INT64:
+            item = proto_tree_add_int64(t, op->id, tvb, op->start, op->length, op->i);
+            break;
+        case CWMP_OP_BOOLEAN:
+            item = proto_tree_add_boolean(t, op->id, tvb, op->start, op->length, op->u ? 1 : 0);
+            break;
+        case CWMP_OP_TIME: {
+            nstime_t ts;
+            ts.secs = (time_t)op->i;
+            ts.nsecs = op->nanos;
+            item = proto_tree_add_time(t, op->id, tvb, op->start, op->length, &ts);
+            break;
+        }
+        case CWMP_OP_PUSH:
+            if (skipped > 0 || depth >= CWMP_MAX_DEPTH) {
+                skipped++;
+            } else {
+                stack[depth + 1] = proto_item_add_subtree(last, op->id);
+                depth++;
+            }
+            continue;
+        case CWMP_OP_POP:
+            if (skipped > 0)
+                skipped--;
+            else if (depth > 0)
+                depth--;
+            continue;
+        case CWMP_OP_EXPERT:
+            expert_add_info_format(pinfo, last, op->ei, "%s", op->str);
+            continue;
+        default:
+            continue;
+        }
+        if (op->generated)
+            proto_item_set_generated(item);
+        if (op->label != NULL)
+            proto_item_set_text(item, "%s", op->label);
+        last = item;
+    }
+}
+
+/* ---- Dissection entry points --------------------------------------------------------------------- */
+
+static gboolean cwmp_enabled(void)
+{
+    return proto_cwmp != -1 && proto_is_protocol_enabled(find_protocol_by_id(proto_cwmp));
+}
+
+/* Shows an exception caught while building our tree; an exception while showing it is dropped. */
+static void show_caught(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned long code,
+                        const char *msg)
+{
+    TRY {
+        show_exception(tvb, pinfo, tree, code, msg);
+    }
+    CATCH_ALL {
+    }
+    ENDTRY;
+}
+
+/* Dissects one HTTP body. Returns the bytes consumed, or 0 when the body is not CWMP. */
+static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, int via)
+{
+    cwmp_input_t in;
+    cwmp_output_t *out;
+    volatile unsigned long exc_code = 0;
+    const char *volatile exc_msg = NULL;
+    int want_xml;
+    guint captured = tvb_captured_length(tvb);
+
+    if (captured == 0)
+        return 0;
+    memset(&in, 0, sizeof in);
+    /* Within the captured length this cannot throw. */
+    in.body = tvb_get_ptr(tvb, 0, (gint)captured);
+    in.captured_len = captured;
+    in.reported_len = tvb_reported_length(tvb);
+    in.via = via;
+    http_info(data, &in.http_kind, &in.media_params);
+    in.frame = pinfo->num;
+    in.visited = PINFO_FD_VISITED(pinfo) ? 1 : 0;
+    in.has_tree = tree != NULL;
+    in.pref_xml_tree = pref_xml_tree ? 1 : 0;
+    in.pref_max_body = pref_max_body;
+    in.pref_max_depth = pref_max_depth;
+    in.pref_max_items = pref_max_items;
+
+    out = cwmp_rs_dissect(&in);
+    if (out == NULL)
+        return 0;
+    if (!out->claimed) {
+        cwmp_rs_free(out);
+        return 0;
+    }
+    TRY {
+        replay(tvb, pinfo, tree, out->ops, out->n_ops);
+    }
+    CATCH_ALL {
+        exc_code = EXCEPT_CODE;
+        exc_msg = GET_MESSAGE ? wmem_strdup(pinfo->pool, GET_MESSAGE) : NULL;
+    }
+    ENDTRY;
+    want_xml = out->want_xml && exc_code == 0 && xml_handle != NULL;
+    if (want_xml) {
+        TRY {
+            call_dissector_with_data(xml_handle, tvb, pinfo, tree, data);
+        }
+        CATCH_ALL {
+            exc_code = EXCEPT_CODE;
+            exc_msg = GET_MESSAGE ? wmem_strdup(pinfo->pool, GET_MESSAGE) : NULL;
+        }
+        ENDTRY;
+    }
+    /* After the XML dissector, which sets its own protocol column. */
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
+    col_clear(pinfo->cinfo, COL_INFO);
+    col_add_str(pinfo->cinfo, COL_INFO, out->info);
+    cwmp_rs_free(out);
+    if (exc_code != 0)
+        show_caught(tvb, pinfo, tree, exc_code, exc_msg);
+    return (int)captured;
+}
+
+/* Media types we take over from their stock dissector, and that dissector (found at handoff). Real
+ * CPEs label CWMP bodies text/html or text/plain, so those are checked too; anything else that is not
+ * CWMP goes to the handle HTTP would have used without us. */
+static const char *const cwmp_media_types[] = {
+    "text/xml", "application/xml", "application/soap+xml", "text/html", "text/plain",
+};
+#define CWMP_N_MEDIA_TYPES (sizeof cwmp_media_types / sizeof cwmp_media_types[0])
+static dissector_handle_t stock_media_handles[CWMP_N_MEDIA_TYPES];
+
+/* Hands a body that is not ours to the dissector HTTP would have called for its media type. */
+static int to_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    dissector_handle_t h = xml_handle;
+    if (pinfo->match_string != NULL) {
+        for (size_t k = 0; k < CWMP_N_MEDIA_TYPES; k++) {
+            if (strcmp(pinfo->match_string, cwmp_media_types[k]) == 0) {
+                h = stock_media_handles[k];
+                break;
+            }
+        }
+    }
+    if (h == NULL)
+        return 0;
+    return call_dissector_with_data(h, tvb, pinfo, tree, data);
+}
+
+/* media_type table (text/xml, ...): protocol-less handle, so HTTP never sees a "failed" 0. */
+static int dissect_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    int n;
+    if (!cwmp_enabled())
+        return to_stock(tvb, pinfo, tree, data);
+    n = dissect_body(tvb, pinfo, tree, data, CWMP_VIA_MEDIA_TYPE);
+    if (n > 0)
+        return n;
+    return to_stock(tvb, pinfo, tree, data);
+}
+
+/* http.port table (TCP 7547): bodies HTTP could not place by media type. */
+static int dissect_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return dissect_body(tvb, pinfo, tree, data, CWMP_VIA_PORT);
+}
+
+/* "http" heuristic list: any port, any or no content type; the body decides. */
+static cwmp_heur_ret dissect_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return dissect_body(tvb, pinfo, tree, data, CWMP_VIA_HEURISTIC) > 0;
+}
+
+/* ---- Registration and handoff -------------------------------------------------------------------- */
+
+void cwmp_shim_register(int proto)
+{
+    module_t *m;
+    proto_cwmp = proto;
+    m = prefs_register_protocol(proto, NULL);
+    prefs_register_bool_preference(m, "xml_tree", "Show the XML tree of CWMP bodies",
+        "Also show Wireshark's generic XML tree below the CWMP tree", &pref_xml_tree);
+    prefs_register_uint_preference(m, "max_body_size", "Largest body decoded (bytes)",
+        "Bodies larger than this are decoded up to this size only", 10, &pref_max_body);
+    prefs_register_uint_preference(m, "max_depth", "Deepest XML nesting decoded",
+        "Elements nested deeper than this are skipped (and flagged)", 10, &pref_max_depth);
+    prefs_register_uint_preference(m, "max_items", "Most tree items per message",
+        "Stop adding items to one message's tree after this many (flagged)", 10, &pref_max_items);
+    cwmp_port_handle = register_dissector("cwmp", dissect_port, proto);
+    cwmp_media_handle = create_dissector_handle(dissect_media, -1);
+}
+
+void cwmp_shim_handoff(void)
+{
+    dissector_table_t media = find_dissector_table("media_type");
+    xml_handle = find_dissector("xml");
+    for (size_t k = 0; k < CWMP_N_MEDIA_TYPES && media != NULL; k++) {
+        /* Only types some dissector already handles: the others reach our heuristic anyway. */
+        stock_media_handles[k] = dissector_get_string_handle(media, cwmp_media_types[k]);
+        if (stock_media_handles[k] != NULL && stock_media_handles[k] != cwmp_media_handle)
+            dissector_add_string("media_type", cwmp_media_types[k], cwmp_media_handle);
+    }
+    http_tcp_dissector_add(CWMP_TCP_PORT, cwmp_port_handle);
+    heur_dissector_add("http", dissect_heur, "CWMP over HTTP", "cwmp_http", proto_cwmp, HEURISTIC_ENABLE);
+}

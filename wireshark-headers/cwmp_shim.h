@@ -1,0 +1,94 @@
+/* cwmp_shim.h - the interface between the Rust dissector and its C shim.
+ *
+ * Our own header (no Wireshark header is copied into this repository). The Rust side never calls a
+ * Wireshark function that can throw: it returns a flat list of tree operations (cwmp_op_t) that the
+ * shim replays inside TRY/CATCH, so an exception (tree item limit, bounds error, a subdissector that
+ * throws) unwinds through C frames only.
+ */
+#ifndef CWMP_SHIM_H
+#define CWMP_SHIM_H
+
+#include <stdint.h>
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+
+/* Operation codes of the replayed tree. */
+enum cwmp_op_code {
+    CWMP_OP_PROTOCOL = 0, /* proto_tree_add_item(proto)   id = protocol id */
+    CWMP_OP_NONE,         /* FT_NONE item                  id = hf        */
+    CWMP_OP_STRING,       /* proto_tree_add_string         str            */
+    CWMP_OP_UINT,         /* proto_tree_add_uint           u              */
+    CWMP_OP_INT,          /* proto_tree_add_int            i              */
+    CWMP_OP_UINT64,       /* proto_tree_add_uint64         u              */
+    CWMP_OP_INT64,        /* proto_tree_add_int64          i              */
+    CWMP_OP_BOOLEAN,      /* proto_tree_add_boolean        u              */
+    CWMP_OP_TIME,         /* proto_tree_add_time           i = seconds, nanos */
+    CWMP_OP_PUSH,         /* subtree of the last item      id = ett       */
+    CWMP_OP_POP,          /* back to the parent tree                      */
+    CWMP_OP_EXPERT        /* expert info on the last item  ei, str = text */
+};
+
+/* One tree operation. Strings are NUL-terminated and owned by the Rust output until cwmp_rs_free. */
+typedef struct cwmp_op {
+    int32_t code;
+    int32_t id;
+    int32_t start;
+    int32_t length;
+    int32_t generated;
+    int32_t nanos;
+    uint64_t u;
+    int64_t i;
+    const char *str;
+    const char *label;    /* replaces the item's label when not NULL */
+    expert_field *ei;
+} cwmp_op_t;
+
+/* How the body reached us. */
+enum cwmp_via { CWMP_VIA_MEDIA_TYPE = 0, CWMP_VIA_PORT = 1, CWMP_VIA_HEURISTIC = 2 };
+
+/* What HTTP said about the message carrying the body. */
+enum cwmp_http_kind { CWMP_HTTP_UNKNOWN = 0, CWMP_HTTP_REQUEST = 1, CWMP_HTTP_RESPONSE = 2 };
+
+/* Everything the Rust side needs about one body. */
+typedef struct cwmp_input {
+    const uint8_t *body;          /* the captured bytes of the body */
+    uint32_t captured_len;
+    uint32_t reported_len;
+    int32_t via;
+    int32_t http_kind;
+    const char *media_params;     /* Content-Type parameters (charset), may be NULL */
+    uint32_t frame;
+    int32_t visited;
+    int32_t has_tree;
+    /* preferences */
+    int32_t pref_xml_tree;
+    uint32_t pref_max_body;
+    uint32_t pref_max_depth;
+    uint32_t pref_max_items;
+} cwmp_input_t;
+
+/* The Rust side's answer. */
+typedef struct cwmp_output {
+    int32_t claimed;              /* 0: not CWMP, hand the body on */
+    int32_t want_xml;             /* also show the XML dissector's tree */
+    const cwmp_op_t *ops;
+    uint32_t n_ops;
+    const char *info;             /* Info column text */
+} cwmp_output_t;
+
+/* Implemented in Rust (src/ffi/exports.rs). Never throw, never unwind. */
+cwmp_output_t *cwmp_rs_dissect(const cwmp_input_t *in);
+void cwmp_rs_free(cwmp_output_t *out);
+
+/* Implemented in C (cwmp_shim.c): registration helpers for Wireshark's initialiser macros. */
+void cwmp_shim_fill_hf(hf_register_info *hf, int *p_id, const char *name, const char *abbrev,
+                       int type, int display, const void *strings, const char *blurb);
+void cwmp_shim_fill_ei(ei_register_info *ei, expert_field *ids, const char *name, int group,
+                       int severity, const char *summary);
+/* Registers preferences and the dissector handles; called from proto_register. */
+void cwmp_shim_register(int proto);
+/* Hooks CWMP into HTTP (media types, TCP port, heuristic); called from the handoff. */
+void cwmp_shim_handoff(void);
+
+#endif /* CWMP_SHIM_H */

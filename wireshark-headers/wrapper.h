@@ -1,0 +1,10 @@
+/* wrapper.h - what bindgen reads: the installed Wireshark headers we use, and our shim's interface. */
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/proto.h>
+#include <epan/expert.h>
+#include <epan/prefs.h>
+#include <epan/ftypes/ftypes.h>
+#include <epan/value_string.h>
+
+#include "cwmp_shim.h"
