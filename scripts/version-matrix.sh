@@ -4,7 +4,9 @@
 #   scripts/version-matrix.sh [OPTIONS] [VERSIONS...]
 #
 # VERSIONS are Wireshark major.minor versions (4.0 4.2 4.4 4.6) or Debian suite
-# names (bookworm trixie sid). Default: 4.0 4.4 4.6.
+# names (bookworm trixie sid). Default: 4.0 4.4 4.6. 4.0=bookworm, 4.4=trixie,
+# 4.6=sid; 4.2 is in no suite reachable from deb.debian.org (reported as
+# skip, exit status 1).
 #
 # For each version the script
 #   1. creates, once, a `debootstrap --variant=minbase` chroot of the Debian
@@ -24,7 +26,9 @@
 #
 # Environment overrides: INNER_CMD, BUILD_CMD, CWMP_MATRIX_CACHE,
 # CWMP_MATRIX_MIRROR, CWMP_MATRIX_PROJECT (another cargo project, e.g. the
-# probe crate), RUSTUP_TOOLCHAIN (pin a host toolchain).
+# probe crate), CWMP_MATRIX_CA_BUNDLE (host CA bundle bind-mounted over the
+# chroot's, default /etc/ssl/certs/ca-certificates.crt), RUSTUP_TOOLCHAIN.
+# Logs and summary: $CACHE/logs/. Exit status 0 only if all builds/tests pass.
 # Must run as root (debootstrap, chroot, mount). See docs/version-matrix.md.
 set -euo pipefail
 
@@ -78,7 +82,7 @@ suite_for() {
         4.4|4.4.*|trixie)   echo trixie ;;
         4.6|4.6.*|sid|unstable) echo sid ;;
         4.2|4.2.*) echo "" ;;   # not in any Debian suite/backports, see docs
-        *) die "unknown version or suite: $1" ;;
+        *) return 1 ;;
     esac
 }
 
@@ -192,19 +196,19 @@ ensure_chroot() {   # idempotent; stamps: .cwmp-base-ok, .cwmp-packages
 # Environment for commands in the build chroot. The host's rustup proxies are
 # used with the host's RUSTUP_HOME (read-only); the default toolchain (or
 # RUSTUP_TOOLCHAIN / rust-toolchain.toml) is resolved exactly as on the host.
-build_env() {
+build_env() {   # sets BENV (array of VAR=value) for <suite>
     local suite=$1
-    echo PATH=/root/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-         HOME=/root LC_ALL=C.UTF-8 TERM=dumb \
-         RUSTUP_HOME=/root/.rustup RUSTUP_AUTO_INSTALL=0 \
-         ${RUSTUP_TOOLCHAIN:+RUSTUP_TOOLCHAIN=$RUSTUP_TOOLCHAIN} \
-         CARGO_HOME="$CARGO_HOME_DIR" CARGO_TARGET_DIR="$TARGET_BASE/$suite" \
-         CWMP_TSHARK=/usr/bin/tshark CWMP_MATRIX_SUITE="$suite"
+    BENV=(PATH=/root/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+          HOME=/root LC_ALL=C.UTF-8 TERM=dumb
+          RUSTUP_HOME=/root/.rustup RUSTUP_AUTO_INSTALL=0
+          CARGO_HOME="$CARGO_HOME_DIR" CARGO_TARGET_DIR="$TARGET_BASE/$suite"
+          CWMP_TSHARK=/usr/bin/tshark CWMP_MATRIX_SUITE="$suite")
+    [ -z "${RUSTUP_TOOLCHAIN:-}" ] || BENV+=(RUSTUP_TOOLCHAIN="$RUSTUP_TOOLCHAIN")
 }
 run_in_build_chroot() {   # run_in_build_chroot <suite> <shell command>
-    local suite=$1 cmd=$2
-    # shellcheck disable=SC2046
-    chroot "$CACHE/$suite" /usr/bin/env -i $(build_env "$suite") \
+    local suite=$1 cmd=$2 BENV
+    build_env "$suite"
+    chroot "$CACHE/$suite" /usr/bin/env -i "${BENV[@]}" \
         /bin/bash -c "cd $(printf %q "$PROJECT") && $cmd"
 }
 
@@ -217,9 +221,10 @@ declare -A SEEN=()
 RESULTS=()
 rc=0
 for v in "${ARGS[@]}"; do
-    suite=$(suite_for "$v")
+    suite=$(suite_for "$v") || die "unknown version or suite: $v"
     if [ -z "$suite" ]; then
-        RESULTS+=("$v|-|not in Debian archive|skip|skip|-|-"); continue
+        log "$v: no Debian suite reachable here ships it; skipped (exit status 1)"
+        RESULTS+=("$v|-|not in Debian archive|skip|skip|-|-"); rc=1; continue
     fi
     [ -z "${SEEN[$suite]:-}" ] || continue; SEEN[$suite]=1
     r="$CACHE/$suite"
@@ -231,8 +236,7 @@ for v in "${ARGS[@]}"; do
     mount_build "$r" "$suite"
     if [ "$SHELL_MODE" = 1 ]; then
         log "$suite: interactive shell (exit to unmount)"
-        # shellcheck disable=SC2046
-        chroot "$r" /usr/bin/env -i $(build_env "$suite") /bin/bash -c "cd $(printf %q "$PROJECT") && exec bash -i" || true
+        run_in_build_chroot "$suite" "exec bash -i" || true
         exit 0
     fi
     build=FAIL tests=skip tt=-

@@ -247,10 +247,12 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
 }
 
 /* Media types we take over from their stock dissector, and that dissector (found at handoff). Real
- * CPEs label CWMP bodies text/html or text/plain, so those are checked too; anything else that is not
- * CWMP goes to the handle HTTP would have used without us. */
+ * CPEs label CWMP bodies with wrong types (text/html, text/plain, ...), so those are checked too; a body
+ * that is not CWMP goes to the handle HTTP would have used without us. Types no dissector claims need
+ * no hook: they reach the "http" heuristic list. */
 static const char *const cwmp_media_types[] = {
     "text/xml", "application/xml", "application/soap+xml", "text/html", "text/plain",
+    "application/octet-stream", "application/x-www-form-urlencoded",
 };
 #define CWMP_N_MEDIA_TYPES (sizeof cwmp_media_types / sizeof cwmp_media_types[0])
 static dissector_handle_t stock_media_handles[CWMP_N_MEDIA_TYPES];
@@ -272,19 +274,21 @@ static int to_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     return call_dissector_with_data(h, tvb, pinfo, tree, data);
 }
 
-/* media_type table (text/xml, ...): protocol-less handle, so HTTP never sees a "failed" 0. */
+/* media_type table (text/xml, ...): protocol-less handle, so HTTP never sees a "failed" 0 for the
+ * bodies we hand on. CWMP bodies go through the protocol's own handle so that "cwmp" becomes a layer
+ * of the frame (frame.protocols) exactly as on the other paths. */
 static int dissect_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     int n;
     if (!cwmp_enabled())
         return to_stock(tvb, pinfo, tree, data);
-    n = dissect_body(tvb, pinfo, tree, data, CWMP_VIA_MEDIA_TYPE);
+    n = call_dissector_only(cwmp_port_handle, tvb, pinfo, tree, data);
     if (n > 0)
         return n;
     return to_stock(tvb, pinfo, tree, data);
 }
 
-/* http.port table (TCP 7547): bodies HTTP could not place by media type. */
+/* The protocol's handle: http.port table (TCP 7547), and the media-type hook above. */
 static int dissect_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     return dissect_body(tvb, pinfo, tree, data, CWMP_VIA_PORT);
