@@ -50,7 +50,8 @@ HOST_RUSTUP="${RUSTUP_HOME:-/root/.rustup}"
 # through an intercepting proxy whose CA is only in the host's trust store.
 HOST_CA="${CWMP_MATRIX_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 CARGO_HOME_DIR="$CACHE/cargo-home"  # shared registry/git cache for all suites
-TARGET_BASE="$CACHE/target/$(basename "$PROJECT")"   # + /<suite>
+PNAME="$(basename "$PROJECT")"
+TARGET_BASE="$CACHE/target/$PNAME"   # + /<suite>
 LOG_DIR="$CACHE/logs"
 
 SETUP_ONLY=0 REFRESH=0 SHELL_MODE=0
@@ -242,11 +243,11 @@ for v in "${ARGS[@]}"; do
     build=FAIL tests=skip tt=-
     log "$suite (Wireshark $wsver): $BUILD_CMD"
     t0=$SECONDS
-    if run_in_build_chroot "$suite" "$BUILD_CMD" 2>&1 | tee "$LOG_DIR/$suite-build.log"; then
+    if run_in_build_chroot "$suite" "$BUILD_CMD" 2>&1 | tee "$LOG_DIR/$PNAME-$suite-build.log"; then
         build=ok; bt=$((SECONDS-t0))s
         log "$suite (Wireshark $wsver): $INNER_CMD"
         t0=$SECONDS
-        if run_in_build_chroot "$suite" "$INNER_CMD" 2>&1 | tee "$LOG_DIR/$suite-test.log"; then
+        if run_in_build_chroot "$suite" "$INNER_CMD" 2>&1 | tee "$LOG_DIR/$PNAME-$suite-test.log"; then
             tests=ok; else tests=FAIL; rc=1; fi
         tt=$((SECONDS-t0))s
     else
@@ -264,5 +265,5 @@ done
         printf '%-8s %-10s %-22s %-6s %-6s %-8s %-8s\n' "$a" "$b" "$c" "$d" "$e" "$f" "$g"
     done
     echo "logs: $LOG_DIR"
-} | tee "$LOG_DIR/summary.txt"
+} | tee "$LOG_DIR/$PNAME-summary.txt"
 exit $rc

@@ -19,6 +19,9 @@
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
 #include <epan/dissectors/packet-http.h>
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+#include <epan/dissectors/packet-media-type.h>
+#endif
 
 #include "cwmp_shim.h"
 

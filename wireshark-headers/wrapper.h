@@ -5,6 +5,5 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/ftypes/ftypes.h>
-#include <epan/value_string.h>
 
 #include "cwmp_shim.h"
