@@ -97,15 +97,10 @@ fn main() {
         "expert_field",
         "value_string",
         "proto_plugin",
-        "cwmp_input_t",
-        "cwmp_output_t",
-        "cwmp_op_t",
         "ftenum",
         "field_display_e",
         "ft_framenum_type",
-        "cwmp_op_code",
-        "cwmp_via",
-        "cwmp_http_kind",
+        "cwmp_.*",
     ] {
         builder = builder.allowlist_type(t);
     }

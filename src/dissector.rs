@@ -69,10 +69,18 @@ pub struct Verdict {
     pub info: String,
 }
 
-/// Dissects one body. Never panics on any input.
+/// Dissects one body on its own (no session context). Never panics on any input.
 pub fn dissect(p: &Packet<'_>) -> Verdict {
+    match parse_packet(p) {
+        Some((msg, _)) => verdict(p, &msg, None),
+        None => Verdict::default(),
+    }
+}
+
+/// The CWMP test, then the parse: `None` when the body is not CWMP.
+fn parse_packet(p: &Packet<'_>) -> Option<(cwmp::Message, Options)> {
     if !cwmp::looks_like_cwmp(p.body) {
-        return Verdict::default();
+        return None;
     }
     let mut limits = p.prefs.limits;
     limits.max_depth = limits.max_depth.clamp(4, MAX_DEPTH_CEILING);
@@ -97,13 +105,59 @@ pub fn dissect(p: &Packet<'_>) -> Verdict {
             ),
         });
     }
-    let info = cwmp::summary::info_line(&msg);
+    Some((msg, opts))
+}
+
+fn verdict(
+    p: &Packet<'_>,
+    msg: &cwmp::Message,
+    record: Option<&crate::session::Record>,
+) -> Verdict {
+    let info = cwmp::summary::info_line(msg);
     let body_len = u32::try_from(p.body.len()).unwrap_or(u32::MAX);
     let mut ops = TreeOps::new(body_len);
-    tree::render(&msg, body_len, &info, &mut ops);
+    tree::render_with_session(msg, body_len, &info, record, &mut ops);
     Verdict {
         claimed: true,
         want_xml: p.prefs.xml_tree,
+        ops,
+        info,
+    }
+}
+
+/// Where a body sits in the capture, for the session logic.
+pub use crate::session::At;
+
+/// Dissects one body within its session: like [`dissect`], plus session number, device identity,
+/// request/response links and sequence checks from `tracker` (updated on the first pass only).
+pub fn dissect_in_session(
+    p: &Packet<'_>,
+    at: At,
+    tracker: &mut crate::session::Tracker,
+) -> Verdict {
+    let Some((msg, opts)) = parse_packet(p) else {
+        return Verdict::default();
+    };
+    let record = tracker.on_body(at, &msg, opts.direction);
+    verdict(p, &msg, Some(&record))
+}
+
+/// The HTTP messages of a frame that carried no CWMP body (empty POST, 204, 401, connection requests).
+pub fn dissect_http(
+    at: At,
+    msgs: &[crate::session::HttpMessage],
+    cwmp_port: bool,
+    tracker: &mut crate::session::Tracker,
+) -> Verdict {
+    let recs = tracker.on_http(at, msgs, cwmp_port);
+    if recs.iter().all(|r| r.event.is_none()) {
+        return Verdict::default();
+    }
+    let mut ops = TreeOps::new(0);
+    let info = tree::render_http_events(&recs, &mut ops);
+    Verdict {
+        claimed: true,
+        want_xml: false,
         ops,
         info,
     }

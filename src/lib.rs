@@ -8,6 +8,7 @@
 //! Modules:
 //! - [`cwmp`]: the parser and the model (pure).
 //! - [`fields`], [`values`]: the registered fields, expert items and value tables (pure).
+//! - [`session`]: sessions and request/response matching across HTTP messages (pure).
 //! - [`tree`]: the model mapped onto a tree-operation sink (pure).
 //! - [`dissector`]: one packet's glue: options in, operations out (pure).
 //! - [`ffi`]: generated bindings, the C shim's interface, registration helpers (unsafe lives here).
@@ -18,5 +19,6 @@ pub mod dissector;
 pub mod ffi;
 pub mod fields;
 pub mod plugin;
+pub mod session;
 pub mod tree;
 pub mod values;

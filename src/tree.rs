@@ -281,6 +281,17 @@ fn node(sink: &mut dyn Sink, n: &Node) {
 
 /// Renders a message over a body of `body_len` bytes.
 pub fn render(msg: &Message, body_len: u32, info: &str, sink: &mut dyn Sink) {
+    render_with_session(msg, body_len, info, None, sink);
+}
+
+/// Renders a message and, when known, its place in the session.
+pub fn render_with_session(
+    msg: &Message,
+    body_len: u32,
+    info: &str,
+    record: Option<&crate::session::Record>,
+    sink: &mut dyn Sink,
+) {
     let whole = Span {
         start: 0,
         len: body_len,
@@ -305,11 +316,101 @@ pub fn render(msg: &Message, body_len: u32, info: &str, sink: &mut dyn Sink) {
             true,
         );
     }
+    if let Some(rec) = record {
+        render_session(rec, sink);
+    }
     if let Some(h) = &msg.header {
         node(sink, h);
     }
     for r in &msg.rpcs {
         node(sink, &r.node);
     }
+    for n in &msg.extra {
+        node(sink, n);
+    }
     sink.pop();
+}
+
+/// Renders what the session logic knows about a message, right below the protocol item's summary.
+pub fn render_session(rec: &crate::session::Record, sink: &mut dyn Sink) {
+    let none = Span::default();
+    if let Some(s) = rec.session {
+        sink.item(Field::Session, none, &Value::U32(s), None, true);
+    }
+    if let Some(d) = &rec.device {
+        for (f, v) in [
+            (Field::SessionManufacturer, &d.manufacturer),
+            (Field::SessionOui, &d.oui),
+            (Field::SessionProductClass, &d.product_class),
+            (Field::SessionSerialNumber, &d.serial_number),
+        ] {
+            sink.item(f, none, &Value::Str(v.clone()), None, true);
+        }
+    }
+    if let Some(f) = rec.response_in {
+        sink.item(Field::ResponseIn, none, &Value::Frame(f), None, true);
+    }
+    if let Some((f, (secs, nanos))) = rec.response_to {
+        sink.item(Field::ResponseTo, none, &Value::Frame(f), None, true);
+        sink.item(
+            Field::Time,
+            none,
+            &Value::Duration { secs, nanos },
+            None,
+            true,
+        );
+    }
+    for n in &rec.notes {
+        sink.expert(n.expert, &n.text);
+    }
+}
+
+/// The Info column text of an HTTP message without a CWMP body.
+pub fn http_event_info(rec: &crate::session::Record) -> String {
+    use crate::session::HttpEventKind as K;
+    let code = rec.http_code.map(|c| c.to_string()).unwrap_or_default();
+    match rec.event {
+        Some(K::EmptyPost) => "Empty POST".into(),
+        Some(K::SessionEnd) => format!("End of session ({code})"),
+        Some(K::AuthChallenge) => format!("Authentication challenge ({code})"),
+        Some(K::Redirect) => format!(
+            "Redirect ({code}) {}",
+            rec.location.as_deref().unwrap_or("")
+        )
+        .trim_end()
+        .to_owned(),
+        Some(K::HttpError) => format!("HTTP error {code}"),
+        Some(K::EmptyAnswer) => format!("Empty answer ({code})"),
+        Some(K::ConnectionRequest) => "Connection request".into(),
+        Some(K::ConnectionRequestAnswer) => format!("Connection request answer ({code})"),
+        None => String::new(),
+    }
+}
+
+/// Renders HTTP messages without a CWMP body (empty POST, end of session, ...) as CWMP items.
+pub fn render_http_events(recs: &[crate::session::Record], sink: &mut dyn Sink) -> String {
+    let mut infos = Vec::new();
+    for rec in recs {
+        let Some(ev) = rec.event else { continue };
+        let info = http_event_info(rec);
+        sink.item(
+            Field::Proto,
+            Span::default(),
+            &Value::None,
+            Some(&format!("CPE WAN Management Protocol, {info}")),
+            false,
+        );
+        sink.push(Field::Proto);
+        sink.item(
+            Field::HttpEvent,
+            Span::default(),
+            &Value::U32(ev as u32),
+            None,
+            true,
+        );
+        render_session(rec, sink);
+        sink.pop();
+        infos.push(info);
+    }
+    infos.join(", ")
 }

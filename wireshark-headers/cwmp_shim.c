@@ -18,7 +18,9 @@
 #include <epan/prefs.h>
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
+#include <epan/conversation.h>
 #include <epan/dissectors/packet-http.h>
+#include <epan/dissectors/packet-tls.h>
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
 #include <epan/dissectors/packet-media-type.h>
 #endif
@@ -64,6 +66,13 @@ static void http_info(void *data, int32_t *kind, const char **params)
 #endif
 }
 
+/* A field's value inside a field_info: embedded in 4.0, a pointer from 4.2 on. */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+#define CWMP_FVALUE(fi) ((fi)->value)
+#else
+#define CWMP_FVALUE(fi) (&(fi)->value)
+#endif
+
 /* ---- Registration helpers ---------------------------------------------------------------------- */
 
 void cwmp_shim_fill_hf(hf_register_info *hf, int *p_id, const char *name, const char *abbrev,
@@ -86,6 +95,7 @@ static int proto_cwmp = -1;
 static dissector_handle_t xml_handle;
 static dissector_handle_t cwmp_media_handle;
 static dissector_handle_t cwmp_port_handle;
+static dissector_handle_t cwmp_post_handle;
 
 static cwmp_pref_bool pref_xml_tree = TRUE;
 static guint pref_max_body = 64 * 1024 * 1024;
@@ -93,6 +103,18 @@ static guint pref_max_depth = 64;
 static guint pref_max_items = 400000;
 
 #define CWMP_TCP_PORT 7547
+#define CWMP_TLS_PORT 7548
+
+/* Which CWMP body of the current frame dissect_body is at; reset by the postdissector at the end of
+ * every frame, so that re-dissecting a frame numbers its bodies the same way. */
+static guint32 body_frame;
+static guint32 body_index;
+
+/* HTTP fields the postdissector reads (looked up at handoff). */
+static int hf_http_request_method = -1;
+static int hf_http_response_code = -1;
+static int hf_http_file_data = -1;
+static int hf_http_location = -1;
 
 /* ---- Replaying the tree -------------------------------------------------------------------------- */
 
@@ -186,6 +208,32 @@ static void show_caught(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, uns
     ENDTRY;
 }
 
+/* The TCP connection of the frame, as Wireshark numbers conversations; G_MAXUINT32 when none. */
+static uint32_t stream_of(packet_info *pinfo)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    return conv != NULL ? conv->conv_index : G_MAXUINT32;
+}
+
+/* Replays an output's operations and columns; the shared tail of the body and HTTP-event paths.
+ * Returns the caught exception code (0 when none) and its message in *msg. */
+static unsigned long replay_output(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const cwmp_output_t *out,
+                                   const char **msg)
+{
+    volatile unsigned long exc_code = 0;
+    const char *volatile exc_msg = NULL;
+    TRY {
+        replay(tvb, pinfo, tree, out->ops, out->n_ops);
+    }
+    CATCH_ALL {
+        exc_code = EXCEPT_CODE;
+        exc_msg = GET_MESSAGE ? wmem_strdup(pinfo->pool, GET_MESSAGE) : NULL;
+    }
+    ENDTRY;
+    *msg = exc_msg;
+    return exc_code;
+}
+
 /* Dissects one HTTP body. Returns the bytes consumed, or 0 when the body is not CWMP. */
 static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, int via)
 {
@@ -206,6 +254,14 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.via = via;
     http_info(data, &in.http_kind, &in.media_params);
     in.frame = pinfo->num;
+    if (body_frame != pinfo->num) {
+        body_frame = pinfo->num;
+        body_index = 0;
+    }
+    in.index = body_index++;
+    in.stream = stream_of(pinfo);
+    in.ts_secs = (int64_t)pinfo->abs_ts.secs;
+    in.ts_nsecs = pinfo->abs_ts.nsecs;
     in.visited = PINFO_FD_VISITED(pinfo) ? 1 : 0;
     in.has_tree = tree != NULL;
     in.pref_xml_tree = pref_xml_tree ? 1 : 0;
@@ -220,14 +276,11 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         cwmp_rs_free(out);
         return 0;
     }
-    TRY {
-        replay(tvb, pinfo, tree, out->ops, out->n_ops);
+    {
+        const char *m = NULL;
+        exc_code = replay_output(tvb, pinfo, tree, out, &m);
+        exc_msg = m;
     }
-    CATCH_ALL {
-        exc_code = EXCEPT_CODE;
-        exc_msg = GET_MESSAGE ? wmem_strdup(pinfo->pool, GET_MESSAGE) : NULL;
-    }
-    ENDTRY;
     want_xml = out->want_xml && exc_code == 0 && xml_handle != NULL;
     if (want_xml) {
         TRY {
@@ -303,6 +356,104 @@ static cwmp_heur_ret dissect_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     return dissect_body(tvb, pinfo, tree, data, CWMP_VIA_HEURISTIC) > 0;
 }
 
+/* ---- Empty HTTP messages: the postdissector ------------------------------------------------------ */
+
+/* Body subdissectors never see empty HTTP messages (empty POST, 204, 401, ...), yet they carry the
+ * session's story. This postdissector reads HTTP's own fields of the frame (wanted hfids, so they are
+ * present even without a visible tree) and lets the session logic mark them. */
+static const char *finfo_string(GPtrArray *a, guint k)
+{
+    field_info *fi;
+    if (a == NULL || k >= a->len)
+        return NULL;
+    fi = (field_info *)g_ptr_array_index(a, k);
+    return fi != NULL ? (const char *)fvalue_get_string(CWMP_FVALUE(fi)) : NULL;
+}
+
+static guint32 finfo_uint(GPtrArray *a, guint k)
+{
+    field_info *fi;
+    if (a == NULL || k >= a->len)
+        return 0;
+    fi = (field_info *)g_ptr_array_index(a, k);
+    return fi != NULL ? fvalue_get_uinteger(CWMP_FVALUE(fi)) : 0;
+}
+
+#define CWMP_MAX_HTTP_MSGS 16
+
+static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    GPtrArray *methods, *codes, *bodies, *locations;
+    cwmp_http_msg_t msgs[CWMP_MAX_HTTP_MSGS];
+    cwmp_http_input_t in;
+    cwmp_output_t *out;
+    guint n_req, n_resp, n_body, n = 0;
+    const char *exc_msg = NULL;
+    unsigned long exc_code;
+
+    body_frame = 0; /* the next dissection of any frame numbers its bodies from 0 */
+    memset(msgs, 0, sizeof msgs);
+    /* Later passes read what the first pass stored (HTTP's fields may not even be there then). */
+    if (!PINFO_FD_VISITED(pinfo)) {
+        if (tree == NULL || hf_http_request_method < 0 || hf_http_response_code < 0)
+            return 0;
+        methods = proto_get_finfo_ptr_array(tree, hf_http_request_method);
+        codes = proto_get_finfo_ptr_array(tree, hf_http_response_code);
+        n_req = methods != NULL ? methods->len : 0;
+        n_resp = codes != NULL ? codes->len : 0;
+        if (n_req == 0 && n_resp == 0)
+            return 0;
+        bodies = hf_http_file_data >= 0 ? proto_get_finfo_ptr_array(tree, hf_http_file_data) : NULL;
+        locations = hf_http_location >= 0 ? proto_get_finfo_ptr_array(tree, hf_http_location) : NULL;
+        n_body = bodies != NULL ? bodies->len : 0;
+        /* One direction per frame: all requests or all responses. Bodies are counted from the first
+         * message on, which is exact for the usual one message per frame. */
+        for (guint k = 0; k < n_req && n < CWMP_MAX_HTTP_MSGS; k++, n++) {
+            msgs[n].is_request = 1;
+            msgs[n].method = finfo_string(methods, k);
+            msgs[n].has_body = n < n_body;
+        }
+        for (guint k = 0; k < n_resp && n < CWMP_MAX_HTTP_MSGS; k++, n++) {
+            msgs[n].code = finfo_uint(codes, k);
+            msgs[n].location = finfo_string(locations, k);
+            msgs[n].has_body = n < n_body;
+        }
+    }
+    memset(&in, 0, sizeof in);
+    in.frame = pinfo->num;
+    in.stream = stream_of(pinfo);
+    in.ts_secs = (int64_t)pinfo->abs_ts.secs;
+    in.ts_nsecs = pinfo->abs_ts.nsecs;
+    in.visited = PINFO_FD_VISITED(pinfo) ? 1 : 0;
+    in.cwmp_port = pinfo->srcport == CWMP_TCP_PORT || pinfo->destport == CWMP_TCP_PORT;
+    in.n_msgs = n;
+    in.msgs = msgs;
+    out = cwmp_rs_http(&in);
+    if (out == NULL)
+        return 0;
+    if (!out->claimed) {
+        cwmp_rs_free(out);
+        return 0;
+    }
+    exc_code = replay_output(tvb, pinfo, tree, out, &exc_msg);
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
+    /* HTTP fenced its request or status line; this frame's story is the session event. */
+    col_clear_fence(pinfo->cinfo, COL_INFO);
+    col_clear(pinfo->cinfo, COL_INFO);
+    col_add_str(pinfo->cinfo, COL_INFO, out->info);
+    cwmp_rs_free(out);
+    if (exc_code != 0)
+        show_caught(tvb, pinfo, tree, exc_code, exc_msg);
+    return tvb_captured_length(tvb);
+}
+
+static void cwmp_reset(void)
+{
+    body_frame = 0;
+    body_index = 0;
+    cwmp_rs_reset();
+}
+
 /* ---- Registration and handoff -------------------------------------------------------------------- */
 
 void cwmp_shim_register(int proto)
@@ -320,6 +471,10 @@ void cwmp_shim_register(int proto)
         "Stop adding items to one message's tree after this many (flagged)", 10, &pref_max_items);
     cwmp_port_handle = register_dissector("cwmp", dissect_port, proto);
     cwmp_media_handle = create_dissector_handle(dissect_media, -1);
+    cwmp_post_handle = create_dissector_handle(dissect_post, proto);
+    register_postdissector(cwmp_post_handle);
+    register_init_routine(cwmp_reset);
+    register_cleanup_routine(cwmp_reset);
 }
 
 void cwmp_shim_handoff(void)
@@ -333,5 +488,23 @@ void cwmp_shim_handoff(void)
             dissector_add_string("media_type", cwmp_media_types[k], cwmp_media_handle);
     }
     http_tcp_dissector_add(CWMP_TCP_PORT, cwmp_port_handle);
+    {
+        /* CWMP over TLS by deployment convention (IANA gives 7548 to another protocol). */
+        dissector_handle_t http_tls = find_dissector("http-over-tls");
+        if (http_tls != NULL)
+            ssl_dissector_add(CWMP_TLS_PORT, http_tls);
+    }
+    {
+        GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+        hf_http_request_method = proto_registrar_get_id_byname("http.request.method");
+        hf_http_response_code = proto_registrar_get_id_byname("http.response.code");
+        hf_http_file_data = proto_registrar_get_id_byname("http.file_data");
+        hf_http_location = proto_registrar_get_id_byname("http.location");
+        g_array_append_val(wanted, hf_http_request_method);
+        g_array_append_val(wanted, hf_http_response_code);
+        g_array_append_val(wanted, hf_http_file_data);
+        g_array_append_val(wanted, hf_http_location);
+        set_postdissector_wanted_hfids(cwmp_post_handle, wanted);
+    }
     heur_dissector_add("http", dissect_heur, "CWMP over HTTP", "cwmp_http", proto_cwmp, HEURISTIC_ENABLE);
 }

@@ -59,6 +59,10 @@ typedef struct cwmp_input {
     int32_t http_kind;
     const char *media_params;     /* Content-Type parameters (charset), may be NULL */
     uint32_t frame;
+    uint32_t index;               /* which CWMP body of this frame (0, 1, ...) */
+    uint32_t stream;              /* the TCP connection: Wireshark's conversation index */
+    int64_t ts_secs;              /* capture time of the frame */
+    int32_t ts_nsecs;
     int32_t visited;
     int32_t has_tree;
     /* preferences */
@@ -77,9 +81,32 @@ typedef struct cwmp_output {
     const char *info;             /* Info column text */
 } cwmp_output_t;
 
+/* One HTTP message of a frame, read from HTTP's own fields by the postdissector. */
+typedef struct cwmp_http_msg {
+    int32_t is_request;
+    int32_t has_body;
+    uint32_t code;                /* responses */
+    const char *method;           /* requests */
+    const char *location;         /* responses with a Location header, else NULL */
+} cwmp_http_msg_t;
+
+/* The HTTP messages of one frame, for the session logic (empty POST, end of session, 401, ...). */
+typedef struct cwmp_http_input {
+    uint32_t frame;
+    uint32_t stream;
+    int64_t ts_secs;
+    int32_t ts_nsecs;
+    int32_t visited;
+    int32_t cwmp_port;            /* the connection uses a CWMP TCP port */
+    uint32_t n_msgs;
+    const cwmp_http_msg_t *msgs;
+} cwmp_http_input_t;
+
 /* Implemented in Rust (src/ffi/exports.rs). Never throw, never unwind. */
 cwmp_output_t *cwmp_rs_dissect(const cwmp_input_t *in);
+cwmp_output_t *cwmp_rs_http(const cwmp_http_input_t *in);
 void cwmp_rs_free(cwmp_output_t *out);
+void cwmp_rs_reset(void);
 
 /* Implemented in C (cwmp_shim.c): registration helpers for Wireshark's initialiser macros. */
 void cwmp_shim_fill_hf(hf_register_info *hf, int *p_id, const char *name, const char *abbrev,

@@ -5,13 +5,33 @@
 
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Mutex;
 
 use super::bindings as ws;
 use super::register::{ei, ett, hf};
 use crate::cwmp::Limits;
 use crate::dissector::{self, HttpKind, Packet, Prefs, Verdict, Via};
 use crate::fields::{Expert, ALL_EXPERTS, ALL_FIELDS};
+use crate::session::{At, HttpMessage, Tracker, Ts};
 use crate::tree::{OpCode, TreeOps, NO_TEXT};
+
+/// Session state of the open capture file. Wireshark dissects on one thread; the mutex only makes the
+/// global sound. Reset by the init/cleanup routines the shim registers.
+static TRACKER: Mutex<Option<Tracker>> = Mutex::new(None);
+
+fn with_tracker<R>(f: impl FnOnce(&mut Tracker) -> R) -> R {
+    let mut guard = TRACKER.lock().unwrap_or_else(|e| e.into_inner());
+    f(guard.get_or_insert_with(Tracker::new))
+}
+
+fn cstr<'a>(p: *const c_char) -> Option<&'a str> {
+    if p.is_null() {
+        None
+    } else {
+        // SAFETY: the shim passes NUL-terminated strings that live for the packet's dissection.
+        unsafe { CStr::from_ptr(p) }.to_str().ok()
+    }
+}
 
 /// The output handed to C, with everything its pointers point into.
 #[repr(C)]
@@ -31,12 +51,7 @@ fn packet_of<'a>(input: &'a ws::cwmp_input_t) -> Packet<'a> {
         // the dissector returns, which is after this function's result has been consumed.
         unsafe { std::slice::from_raw_parts(input.body, input.captured_len as usize) }
     };
-    let media_params = if input.media_params.is_null() {
-        None
-    } else {
-        // SAFETY: a NUL-terminated string owned by HTTP for the packet's lifetime.
-        unsafe { CStr::from_ptr(input.media_params) }.to_str().ok()
-    };
+    let media_params = cstr(input.media_params);
     Packet {
         body,
         reported_len: input.reported_len as usize,
@@ -171,7 +186,17 @@ pub unsafe extern "C" fn cwmp_rs_dissect(input: *const ws::cwmp_input_t) -> *mut
     let input = unsafe { &*input };
     let result = catch_unwind(AssertUnwindSafe(|| {
         let packet = packet_of(input);
-        dissector::dissect(&packet)
+        let at = At {
+            frame: input.frame,
+            index: u16::try_from(input.index).unwrap_or(u16::MAX),
+            stream: input.stream,
+            ts: Ts {
+                secs: input.ts_secs,
+                nanos: u32::try_from(input.ts_nsecs).unwrap_or(0),
+            },
+            visited: input.visited != 0,
+        };
+        with_tracker(|t| dissector::dissect_in_session(&packet, at, t))
     }));
     let verdict = match result {
         Ok(v) => v,
@@ -184,6 +209,73 @@ pub unsafe extern "C" fn cwmp_rs_dissect(input: *const ws::cwmp_input_t) -> *mut
         Ok(owned) => Box::into_raw(owned).cast(),
         Err(_) => std::ptr::null_mut(),
     }
+}
+
+/// The HTTP messages of a frame without CWMP bodies, for the session logic. Returns NULL on failure.
+///
+/// # Safety
+/// `input` must point to a valid `cwmp_http_input_t` whose `msgs` holds `n_msgs` entries.
+#[no_mangle]
+pub unsafe extern "C" fn cwmp_rs_http(
+    input: *const ws::cwmp_http_input_t,
+) -> *mut ws::cwmp_output_t {
+    if input.is_null() {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: checked non-null; a stack struct of the shim's postdissector.
+    let input = unsafe { &*input };
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let raw: &[ws::cwmp_http_msg_t] = if input.msgs.is_null() || input.n_msgs == 0 {
+            &[]
+        } else {
+            // SAFETY: the shim passes an array of n_msgs entries that outlives this call.
+            unsafe { std::slice::from_raw_parts(input.msgs, input.n_msgs as usize) }
+        };
+        let msgs: Vec<HttpMessage> = raw
+            .iter()
+            .map(|m| {
+                if m.is_request != 0 {
+                    HttpMessage::Request {
+                        method: cstr(m.method).unwrap_or("").to_owned(),
+                        has_body: m.has_body != 0,
+                    }
+                } else {
+                    HttpMessage::Response {
+                        code: u16::try_from(m.code).unwrap_or(0),
+                        has_body: m.has_body != 0,
+                        location: cstr(m.location).map(str::to_owned),
+                    }
+                }
+            })
+            .collect();
+        let at = At {
+            frame: input.frame,
+            index: 0,
+            stream: input.stream,
+            ts: Ts {
+                secs: input.ts_secs,
+                nanos: u32::try_from(input.ts_nsecs).unwrap_or(0),
+            },
+            visited: input.visited != 0,
+        };
+        if std::env::var_os("CWMP_DEBUG").is_some() {
+            eprintln!("cwmp_rs_http {at:?} {msgs:?} port={}", input.cwmp_port);
+        }
+        with_tracker(|t| dissector::dissect_http(at, &msgs, input.cwmp_port != 0, t))
+    }));
+    match result.map(|v| catch_unwind(AssertUnwindSafe(|| to_c(v)))) {
+        Ok(Ok(owned)) => Box::into_raw(owned).cast(),
+        _ => std::ptr::null_mut(),
+    }
+}
+
+/// Forgets all session state (file closed or reopened, preferences changed).
+#[no_mangle]
+pub extern "C" fn cwmp_rs_reset() {
+    let _ = catch_unwind(|| {
+        let mut guard = TRACKER.lock().unwrap_or_else(|e| e.into_inner());
+        *guard = None;
+    });
 }
 
 /// Frees an output of [`cwmp_rs_dissect`].

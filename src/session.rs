@@ -1,0 +1,588 @@
+//! CWMP sessions and request/response matching across HTTP messages (TR-069 Amendment 6, 3.7.1 and 3.7.2;
+//! reference sections 1.3 and 1.4).
+//!
+//! PURE. CWMP turns HTTP inside out: an ACS request rides in HTTP response *n* and is answered by the body
+//! of HTTP request *n+1* on the same connection; a CPE request is answered in the response to the same
+//! POST. A session runs from the Inform to the ACS's empty answer (204, or 200 without a body).
+//!
+//! State changes only on the first pass over a file (`visited == false`); every CWMP message and every
+//! empty HTTP message gets a stored [`Record`] that later passes read back, so re-dissection is stable.
+//! Links that are only known later (`response in`, "never answered") are written into the earlier
+//! record when they become known, and show from the second pass on (`tshark -2`, the GUI).
+#![forbid(unsafe_code)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::cwmp::model::Sender;
+use crate::cwmp::{DeviceId, Direction, Message, RpcKind};
+use crate::fields::Expert;
+
+/// A capture time stamp.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ts {
+    pub secs: i64,
+    pub nanos: u32,
+}
+
+impl Ts {
+    /// `self - earlier`, as (seconds, nanoseconds) with nanoseconds in 0..1e9.
+    pub fn since(self, earlier: Ts) -> (i64, u32) {
+        let mut secs = self.secs - earlier.secs;
+        let mut nanos = i64::from(self.nanos) - i64::from(earlier.nanos);
+        if nanos < 0 {
+            nanos += 1_000_000_000;
+            secs -= 1;
+        }
+        (secs, nanos as u32)
+    }
+}
+
+/// Where a message was seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct At {
+    pub frame: u32,
+    /// Index among the CWMP messages (or empty HTTP messages) of the frame.
+    pub index: u16,
+    /// The TCP connection (Wireshark's conversation index).
+    pub stream: u32,
+    pub ts: Ts,
+    pub visited: bool,
+}
+
+/// What an HTTP message without a CWMP body means for the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpEventKind {
+    /// The CPE's empty POST: it has no more requests and hands the floor to the ACS.
+    EmptyPost = 1,
+    /// The ACS's empty answer (204 or empty 200) to the empty POST: the session ends.
+    SessionEnd = 2,
+    /// HTTP 401 with a challenge: the CPE retries with credentials.
+    AuthChallenge = 3,
+    /// HTTP 3xx: the session moves to another URL.
+    Redirect = 4,
+    /// HTTP 4xx/5xx other than 401.
+    HttpError = 5,
+    /// An empty answer that is not the end of a session (it leaves a CPE request unanswered).
+    EmptyAnswer = 6,
+    /// The ACS's GET to the CPE's ConnectionRequestURL.
+    ConnectionRequest = 7,
+    /// The CPE's answer to a connection request.
+    ConnectionRequestAnswer = 8,
+}
+
+/// `cwmp.http_event` values.
+pub static HTTP_EVENTS: &[(u32, &str)] = &[
+    (1, "Empty POST: the CPE has no more requests"),
+    (2, "End of session: empty answer from the ACS"),
+    (3, "Authentication challenge (HTTP 401)"),
+    (4, "Redirect to another ACS URL (HTTP 3xx)"),
+    (5, "HTTP error"),
+    (6, "Empty answer while a CPE request is pending"),
+    (7, "Connection request (ACS to CPE)"),
+    (8, "Connection request answer"),
+];
+
+/// One HTTP message of a frame, as HTTP's own fields tell it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HttpMessage {
+    Request {
+        method: String,
+        has_body: bool,
+    },
+    Response {
+        code: u16,
+        has_body: bool,
+        location: Option<String>,
+    },
+}
+
+/// A problem or note found by the session logic, attached to a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub expert: Expert,
+    pub text: String,
+}
+
+/// What the session logic knows about one message.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    pub session: Option<u32>,
+    pub device: Option<Arc<DeviceId>>,
+    /// For responses: the frame of the request and the time since it.
+    pub response_to: Option<(u32, (i64, u32))>,
+    /// For requests: the frame of the response (known once seen).
+    pub response_in: Option<u32>,
+    /// For empty HTTP messages.
+    pub event: Option<HttpEventKind>,
+    pub http_code: Option<u16>,
+    pub location: Option<String>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone)]
+struct Pending {
+    key: (u32, u16),
+    method: String,
+    id: Option<String>,
+    ts: Ts,
+}
+
+#[derive(Debug, Default)]
+struct Stream {
+    session: Option<u32>,
+    device: Option<Arc<DeviceId>>,
+    /// The CPE request waiting for its answer in the HTTP response.
+    pending_cpe: Option<Pending>,
+    /// The ACS request waiting for its answer in the CPE's next POST.
+    pending_acs: Option<Pending>,
+    /// The last POST was empty: an empty answer now ends the session.
+    after_empty_post: bool,
+    /// HoldRequests=true in the ACS's last envelope.
+    hold: bool,
+    /// The last answer was a 401: the next Inform is the authenticated retry of the same session.
+    auth_retry: bool,
+    /// A connection request GET waiting for its answer.
+    pending_get: Option<Pending>,
+    /// A CWMP body has been seen on this connection.
+    is_cwmp: bool,
+}
+
+/// Session state of one capture file.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    streams: HashMap<u32, Stream>,
+    records: HashMap<(u32, u16), Record>,
+    http_records: HashMap<(u32, u16), Record>,
+    sessions: u32,
+}
+
+fn who(d: Direction) -> &'static str {
+    match d {
+        Direction::CpeToAcs => "CPE",
+        Direction::AcsToCpe => "ACS",
+    }
+}
+
+/// The direction of a message whose HTTP role is unknown, from its first method.
+pub fn infer_direction(msg: &Message) -> Option<Direction> {
+    let rpc = msg.rpcs.first()?;
+    let request_from = match rpc.sender {
+        Sender::Cpe => Direction::CpeToAcs,
+        Sender::Acs => Direction::AcsToCpe,
+        Sender::Either | Sender::Unknown => return None,
+    };
+    Some(match rpc.kind {
+        RpcKind::Request => request_from,
+        RpcKind::Response | RpcKind::Fault => match request_from {
+            Direction::CpeToAcs => Direction::AcsToCpe,
+            Direction::AcsToCpe => Direction::CpeToAcs,
+        },
+    })
+}
+
+impl Tracker {
+    pub fn new() -> Tracker {
+        Tracker::default()
+    }
+
+    /// Forgets everything (a new file, or preferences changed).
+    pub fn reset(&mut self) {
+        *self = Tracker::default();
+    }
+
+    /// Number of records held (for the memory-growth tests).
+    pub fn len(&self) -> usize {
+        self.records.len() + self.http_records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// True when CWMP has been seen on this connection.
+    pub fn is_cwmp_stream(&self, stream: u32) -> bool {
+        self.streams.get(&stream).is_some_and(|s| s.is_cwmp)
+    }
+
+    /// A CWMP body in a message going in `dir`. Returns its record (stored on the first pass).
+    pub fn on_body(&mut self, at: At, msg: &Message, dir: Option<Direction>) -> Record {
+        let key = (at.frame, at.index);
+        if at.visited {
+            return self.records.get(&key).cloned().unwrap_or_default();
+        }
+        let mut rec = Record::default();
+        let Some(dir) = dir.or_else(|| infer_direction(msg)) else {
+            self.records.insert(key, rec.clone());
+            return rec;
+        };
+        let mut updates: Vec<((u32, u16), Update)> = Vec::new();
+        let sessions = &mut self.sessions;
+        let st = self.streams.entry(at.stream).or_default();
+        st.is_cwmp = true;
+        for rpc in &msg.rpcs {
+            let this = Pending {
+                key,
+                method: rpc.name.clone(),
+                id: msg.id.clone(),
+                ts: at.ts,
+            };
+            match (dir, rpc.kind) {
+                (Direction::CpeToAcs, RpcKind::Request) => {
+                    if rpc.name == "Inform" {
+                        let retry = st.auth_retry && st.session.is_some();
+                        if !retry {
+                            *sessions += 1;
+                            st.session = Some(*sessions);
+                        } else {
+                            rec.notes.push(Note {
+                                expert: Expert::AuthRetry,
+                                text: "Inform retried with credentials after an authentication challenge".into(),
+                            });
+                        }
+                        st.device = msg.device.clone().map(Arc::new);
+                        st.hold = false;
+                        if let Some(n) = retry_count(msg) {
+                            rec.notes.push(Note {
+                                expert: Expert::RetriedInform,
+                                text: format!("Inform retried: RetryCount {n}"),
+                            });
+                        }
+                    } else if st.session.is_none() {
+                        *sessions += 1;
+                        st.session = Some(*sessions);
+                    }
+                    st.auth_retry = false;
+                    if let Some(p) = st.pending_acs.take() {
+                        updates.push((
+                            p.key,
+                            Update::Unanswered(format!(
+                                "{} never answered: the CPE sent {} instead",
+                                p.method, rpc.name
+                            )),
+                        ));
+                    }
+                    if st.hold {
+                        rec.notes.push(Note {
+                            expert: Expert::HoldRequestsViolated,
+                            text: format!(
+                                "CPE sent {} while the ACS held requests (HoldRequests)",
+                                rpc.name
+                            ),
+                        });
+                    }
+                    st.pending_cpe = Some(this);
+                }
+                (Direction::AcsToCpe, RpcKind::Request) => {
+                    if let Some(p) = st.pending_cpe.take() {
+                        updates.push((
+                            p.key,
+                            Update::Unanswered(format!(
+                                "{} never answered: the ACS sent {} instead",
+                                p.method, rpc.name
+                            )),
+                        ));
+                    }
+                    st.pending_acs = Some(this);
+                }
+                (_, RpcKind::Response | RpcKind::Fault) => {
+                    let pending = match dir {
+                        Direction::CpeToAcs => st.pending_acs.take(),
+                        Direction::AcsToCpe => st.pending_cpe.take(),
+                    };
+                    match pending {
+                        Some(p) => {
+                            rec.response_to = Some((p.key.0, at.ts.since(p.ts)));
+                            updates.push((p.key, Update::ResponseIn(at.frame)));
+                            let expected = format!("{}Response", p.method);
+                            if rpc.kind == RpcKind::Response && rpc.name != expected {
+                                rec.notes.push(Note {
+                                    expert: Expert::MethodMismatch,
+                                    text: format!(
+                                        "{} answers {} (expected {expected})",
+                                        rpc.name, p.method
+                                    ),
+                                });
+                            }
+                            if let (Some(a), Some(b)) = (&p.id, &msg.id) {
+                                if a != b {
+                                    rec.notes.push(Note {
+                                        expert: Expert::IdMismatch,
+                                        text: format!(
+                                            "cwmp:ID {b} differs from the request's ID {a}"
+                                        ),
+                                    });
+                                }
+                            }
+                            if rpc.kind == RpcKind::Fault
+                                && rpc.fault.as_ref().is_some_and(|f| f.0 == 8005)
+                            {
+                                rec.notes.push(Note {
+                                    expert: Expert::RetryRequest,
+                                    text: format!(
+                                        "ACS asks the CPE to retry {} (fault 8005)",
+                                        p.method
+                                    ),
+                                });
+                            }
+                        }
+                        None => rec.notes.push(Note {
+                            expert: Expert::ResponseWithoutRequest,
+                            text: format!(
+                                "{} from the {} answers no pending request",
+                                rpc.name,
+                                who(dir)
+                            ),
+                        }),
+                    }
+                }
+            }
+        }
+        if dir == Direction::AcsToCpe {
+            st.hold = msg.hold_requests == Some(true);
+            if st.hold {
+                rec.notes.push(Note {
+                    expert: Expert::HoldRequests,
+                    text: "HoldRequests: the CPE must not send requests in its next POST".into(),
+                });
+            }
+        }
+        st.after_empty_post = false;
+        rec.session = st.session;
+        rec.device = st.device.clone();
+        self.records.insert(key, rec.clone());
+        self.apply(updates);
+        rec
+    }
+
+    /// The HTTP messages of a frame that carried no CWMP body. `cwmp_port` says whether the connection
+    /// uses a CWMP port (for connection requests on connections without CWMP bodies).
+    pub fn on_http(&mut self, at: At, msgs: &[HttpMessage], cwmp_port: bool) -> Vec<Record> {
+        let mut out = Vec::new();
+        if at.visited {
+            // Later passes: what the first pass stored, whatever HTTP shows now.
+            let mut i = 0u16;
+            while let Some(r) = self.http_records.get(&(at.frame, i)) {
+                out.push(r.clone());
+                i += 1;
+            }
+            return out;
+        }
+        let mut stored = 0u16;
+        for m in msgs {
+            let key = (at.frame, stored);
+            if let Some(r) = self.http_message(at, key, m, cwmp_port) {
+                stored += 1;
+                self.http_records.insert(key, r.clone());
+                out.push(r);
+            }
+        }
+        out
+    }
+
+    fn http_message(
+        &mut self,
+        at: At,
+        key: (u32, u16),
+        m: &HttpMessage,
+        cwmp_port: bool,
+    ) -> Option<Record> {
+        let known = self.is_cwmp_stream(at.stream);
+        let st = self.streams.entry(at.stream).or_default();
+        let mut rec = Record::default();
+        let mut updates = Vec::new();
+        match m {
+            HttpMessage::Request { method, has_body } => {
+                if method == "GET" && !has_body && !known && cwmp_port {
+                    rec.event = Some(HttpEventKind::ConnectionRequest);
+                    rec.notes.push(Note {
+                        expert: Expert::ConnectionRequest,
+                        text: "Connection request from the ACS".into(),
+                    });
+                    st.pending_get = Some(Pending {
+                        key,
+                        method: "connection request".into(),
+                        id: None,
+                        ts: at.ts,
+                    });
+                } else if method == "POST" && !has_body && known {
+                    rec.event = Some(HttpEventKind::EmptyPost);
+                    rec.notes.push(Note {
+                        expert: Expert::EmptyPost,
+                        text: "Empty POST: the CPE has no more requests and hands the floor to the ACS".into(),
+                    });
+                    if let Some(p) = st.pending_acs.take() {
+                        updates.push((
+                            p.key,
+                            Update::Unanswered(format!(
+                                "{} never answered: the CPE sent an empty POST",
+                                p.method
+                            )),
+                        ));
+                    }
+                    st.after_empty_post = true;
+                } else {
+                    return None;
+                }
+            }
+            HttpMessage::Response {
+                code,
+                has_body,
+                location,
+            } => {
+                if let Some(p) = st.pending_get.take() {
+                    rec.event = Some(HttpEventKind::ConnectionRequestAnswer);
+                    rec.http_code = Some(*code);
+                    rec.response_to = Some((p.key.0, at.ts.since(p.ts)));
+                    updates.push((p.key, Update::HttpResponseIn(at.frame)));
+                    if *code == 401 {
+                        rec.notes.push(Note {
+                            expert: Expert::AuthChallenge,
+                            text: "Connection request challenged (HTTP 401): the ACS retries with credentials".into(),
+                        });
+                    } else if !(200..300).contains(code) {
+                        rec.notes.push(Note {
+                            expert: Expert::HttpError,
+                            text: format!("Connection request refused (HTTP {code})"),
+                        });
+                    }
+                } else if !known || *has_body {
+                    return None;
+                } else {
+                    rec.http_code = Some(*code);
+                    let pending = st.pending_cpe.take();
+                    match code {
+                        401 => {
+                            rec.event = Some(HttpEventKind::AuthChallenge);
+                            st.auth_retry = true;
+                            rec.notes.push(Note {
+                                expert: Expert::AuthChallenge,
+                                text: format!(
+                                    "Authentication challenge{}",
+                                    pending
+                                        .as_ref()
+                                        .map(|p| format!(" to {}", p.method))
+                                        .unwrap_or_default()
+                                ),
+                            });
+                            if let Some(p) = &pending {
+                                rec.response_to = Some((p.key.0, at.ts.since(p.ts)));
+                            }
+                        }
+                        300..=399 => {
+                            rec.event = Some(HttpEventKind::Redirect);
+                            rec.location = location.clone();
+                            rec.notes.push(Note {
+                                expert: Expert::Redirect,
+                                text: format!(
+                                    "Session redirected (HTTP {code}){}",
+                                    location
+                                        .as_ref()
+                                        .map(|l| format!(" to {l}"))
+                                        .unwrap_or_default()
+                                ),
+                            });
+                        }
+                        200 | 204 if pending.is_none() => {
+                            rec.event = Some(HttpEventKind::SessionEnd);
+                            rec.notes.push(if st.after_empty_post {
+                                Note { expert: Expert::SessionEnd, text: format!("End of session (HTTP {code})") }
+                            } else {
+                                Note {
+                                    expert: Expert::SessionEndAbrupt,
+                                    text: format!("Session ended by the ACS (HTTP {code}) without an empty POST from the CPE"),
+                                }
+                            });
+                        }
+                        200 | 204 => {
+                            rec.event = Some(HttpEventKind::EmptyAnswer);
+                            if let Some(p) = &pending {
+                                updates.push((
+                                    p.key,
+                                    Update::Unanswered(format!(
+                                        "{} never answered: the ACS sent an empty HTTP {code}",
+                                        p.method
+                                    )),
+                                ));
+                            }
+                        }
+                        _ => {
+                            rec.event = Some(HttpEventKind::HttpError);
+                            rec.notes.push(Note {
+                                expert: Expert::HttpError,
+                                text: format!(
+                                    "HTTP {code}{}",
+                                    pending
+                                        .as_ref()
+                                        .map(|p| format!(" in answer to {}", p.method))
+                                        .unwrap_or_default()
+                                ),
+                            });
+                        }
+                    }
+                    rec.session = st.session;
+                    rec.device = st.device.clone();
+                    if matches!(
+                        rec.event,
+                        Some(HttpEventKind::SessionEnd | HttpEventKind::Redirect)
+                    ) {
+                        if let Some(p) = st.pending_acs.take() {
+                            updates.push((
+                                p.key,
+                                Update::Unanswered(format!(
+                                    "{} never answered: the session ended",
+                                    p.method
+                                )),
+                            ));
+                        }
+                        st.session = None;
+                        st.device = None;
+                        st.hold = false;
+                    }
+                    st.after_empty_post = false;
+                }
+            }
+        }
+        if rec.session.is_none() {
+            rec.session = st.session;
+            rec.device = st.device.clone();
+        }
+        self.apply(updates);
+        Some(rec)
+    }
+
+    fn apply(&mut self, updates: Vec<((u32, u16), Update)>) {
+        for (key, u) in updates {
+            let target = match u {
+                Update::HttpResponseIn(_) => self.http_records.get_mut(&key),
+                _ => self.records.get_mut(&key),
+            };
+            let Some(r) = target else { continue };
+            match u {
+                Update::ResponseIn(f) | Update::HttpResponseIn(f) => r.response_in = Some(f),
+                Update::Unanswered(text) => r.notes.push(Note {
+                    expert: Expert::Unanswered,
+                    text,
+                }),
+            }
+        }
+    }
+}
+
+enum Update {
+    ResponseIn(u32),
+    HttpResponseIn(u32),
+    Unanswered(String),
+}
+
+fn retry_count(msg: &Message) -> Option<u32> {
+    let inform = msg.rpcs.iter().find(|r| r.name == "Inform")?;
+    inform
+        .node
+        .children
+        .iter()
+        .find_map(|c| match (c.field, &c.value) {
+            (crate::fields::Field::RetryCount, crate::cwmp::Value::U32(n)) if *n > 0 => Some(*n),
+            _ => None,
+        })
+}

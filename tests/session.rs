@@ -1,0 +1,351 @@
+//! Sessions and request/response matching through the real tshark: links both ways (with `-2`),
+//! response times, session numbers and device identity on every message, the empty POST and the end
+//! of the session, and the sequence problems an analyst looks for.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::*;
+use cwmp_capgen::{Capture, Request, Response, Session};
+
+fn inform(serial: &str, id: &str, events: &[&str], retry: u32) -> Vec<u8> {
+    let ev: String = events
+        .iter()
+        .map(|e| {
+            format!(
+                "<EventStruct><EventCode>{e}</EventCode><CommandKey></CommandKey></EventStruct>"
+            )
+        })
+        .collect();
+    envelope(
+        &id_header(id),
+        &format!(
+            "<cwmp:Inform><DeviceId><Manufacturer>Acme</Manufacturer><OUI>00AB12</OUI>\
+             <ProductClass>GW100</ProductClass><SerialNumber>{serial}</SerialNumber></DeviceId>\
+             <Event soap-enc:arrayType=\"cwmp:EventStruct[{}]\">{ev}</Event><MaxEnvelopes>1</MaxEnvelopes>\
+             <CurrentTime>2024-05-01T10:00:00Z</CurrentTime><RetryCount>{retry}</RetryCount>\
+             <ParameterList soap-enc:arrayType=\"cwmp:ParameterValueStruct[1]\"><ParameterValueStruct>\
+             <Name>Device.DeviceInfo.UpTime</Name><Value xsi:type=\"xsd:unsignedInt\">42</Value>\
+             </ParameterValueStruct></ParameterList></cwmp:Inform>",
+            events.len()
+        ),
+    )
+}
+
+fn msg(id: &str, body: &str) -> Vec<u8> {
+    envelope(&id_header(id), body)
+}
+
+fn gpv(id: &str) -> Vec<u8> {
+    msg(
+        id,
+        "<cwmp:GetParameterValues><ParameterNames soap-enc:arrayType=\"xsd:string[1]\">\
+         <string>Device.DeviceInfo.UpTime</string></ParameterNames></cwmp:GetParameterValues>",
+    )
+}
+
+fn gpv_response(id: &str) -> Vec<u8> {
+    msg(
+        id,
+        "<cwmp:GetParameterValuesResponse><ParameterList soap-enc:arrayType=\"cwmp:ParameterValueStruct[1]\">\
+         <ParameterValueStruct><Name>Device.DeviceInfo.UpTime</Name><Value xsi:type=\"xsd:unsignedInt\">43</Value>\
+         </ParameterValueStruct></ParameterList></cwmp:GetParameterValuesResponse>",
+    )
+}
+
+fn spv(id: &str) -> Vec<u8> {
+    msg(
+        id,
+        "<cwmp:SetParameterValues><ParameterList soap-enc:arrayType=\"cwmp:ParameterValueStruct[1]\">\
+         <ParameterValueStruct><Name>Device.WiFi.SSID.1.SSID</Name><Value xsi:type=\"xsd:string\">home</Value>\
+         </ParameterValueStruct></ParameterList><ParameterKey>pk-1</ParameterKey></cwmp:SetParameterValues>",
+    )
+}
+
+fn spv_response(id: &str) -> Vec<u8> {
+    msg(
+        id,
+        "<cwmp:SetParameterValuesResponse><Status>0</Status></cwmp:SetParameterValuesResponse>",
+    )
+}
+
+/// Builds a capture from several connections, each a list of (request body, response body); the
+/// response comes `delay` after its request.
+fn capture(name: &str, conns: &[(&str, Vec<(Vec<u8>, Vec<u8>)>)], delay: Duration) -> PathBuf {
+    let mut cap = Capture::new();
+    let o = Opts::default();
+    for (cpe, exchanges) in conns {
+        let mut flow = cap.tcp_flow(addr(cpe), addr(ACS));
+        let ex: Vec<(Request, Response)> = exchanges
+            .iter()
+            .map(|(q, a)| (post(q, &o), answer(a, &o)))
+            .collect();
+        Session::new().delay(delay).run(&mut cap, &mut flow, &ex);
+        cap.close(&mut flow);
+    }
+    write_capture(&cap, name)
+}
+
+fn full_session(serial: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
+    vec![
+        (
+            inform(serial, "1", &["1 BOOT", "M Reboot"], 0),
+            msg(
+                "1",
+                "<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>",
+            ),
+        ),
+        (Vec::new(), gpv("2")),
+        (gpv_response("2"), spv("3")),
+        (spv_response("3"), Vec::new()),
+    ]
+}
+
+#[test]
+fn a_session_is_linked_timed_and_numbered() {
+    let pcap = capture(
+        "session",
+        &[
+            ("192.0.2.10:50000", full_session("SN0001")),
+            ("192.0.2.11:50001", full_session("SN0042")),
+        ],
+        Duration::from_millis(250),
+    );
+    let rows = fields_opts(
+        &pcap,
+        "cwmp",
+        &[
+            "frame.number",
+            "cwmp.method",
+            "cwmp.http_event",
+            "cwmp.session",
+            "cwmp.session.deviceid.serial_number",
+            "cwmp.response_to",
+            "cwmp.response_in",
+            "cwmp.time",
+        ],
+        &["-2"],
+    );
+    let by_method = |m: &str, serial: &str| -> Vec<String> {
+        rows.iter()
+            .find(|r| r[1] == m && r[4] == serial)
+            .unwrap_or_else(|| panic!("{m} {serial} not found in {rows:#?}"))
+            .clone()
+    };
+    for serial in ["SN0001", "SN0042"] {
+        let session = if serial == "SN0001" { "1" } else { "2" };
+        let inform = by_method("Inform", serial);
+        let inform_resp = by_method("InformResponse", serial);
+        assert_eq!(inform[3], session);
+        assert_eq!(inform[6], inform_resp[0], "Inform's response_in");
+        assert_eq!(inform_resp[5], inform[0], "InformResponse's response_to");
+        assert!(
+            inform_resp[7].starts_with("0.25"),
+            "response time {:?}",
+            inform_resp[7]
+        );
+        let gpv = by_method("GetParameterValues", serial);
+        let gpv_resp = by_method("GetParameterValuesResponse", serial);
+        assert_eq!(gpv[6], gpv_resp[0]);
+        assert_eq!(gpv_resp[5], gpv[0]);
+        let spv = by_method("SetParameterValues", serial);
+        let spv_resp = by_method("SetParameterValuesResponse", serial);
+        assert_eq!(spv[6], spv_resp[0]);
+        assert_eq!(spv_resp[5], spv[0]);
+        for r in rows.iter().filter(|r| r[4] == serial) {
+            assert_eq!(
+                r[3], session,
+                "every message of the session carries its number: {r:?}"
+            );
+        }
+    }
+    // The empty POST and the end of the session, marked with the session's identity.
+    let events: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .filter(|r| !r[2].is_empty())
+        .map(|r| (r[2].as_str(), r[3].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("1", "1", "SN0001"),
+            ("2", "1", "SN0001"),
+            ("1", "2", "SN0042"),
+            ("2", "2", "SN0042")
+        ]
+    );
+    // One filter selects the whole session of a device.
+    let rows = fields_opts(
+        &pcap,
+        "cwmp.session.deviceid.serial_number == \"SN0042\"",
+        &["cwmp.session"],
+        &["-2"],
+    );
+    assert_eq!(rows.len(), 8);
+    assert!(rows.iter().all(|r| r[0] == "2"));
+    // Single pass: "response to" and the markers are there already.
+    let rows = fields(
+        &pcap,
+        "cwmp.method == \"SetParameterValuesResponse\"",
+        &["cwmp.response_to"],
+    );
+    assert!(rows.iter().all(|r| !r[0].is_empty()));
+    let rows = fields(&pcap, "cwmp.http_event == 2", &["_ws.col.Info"]);
+    assert_eq!(
+        rows,
+        vec![
+            vec!["End of session (204)".to_string()],
+            vec!["End of session (204)".to_string()]
+        ]
+    );
+    let rows = fields(
+        &pcap,
+        "cwmp.http_event == 1",
+        &["_ws.col.Info", "_ws.col.Protocol"],
+    );
+    assert_eq!(rows[0], ["Empty POST", "CWMP"]);
+}
+
+#[test]
+fn unanswered_and_mismatched_requests_are_flagged() {
+    let conn = vec![
+        (
+            inform("SN7", "1", &["2 PERIODIC"], 0),
+            msg(
+                "1",
+                "<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>",
+            ),
+        ),
+        (Vec::new(), gpv("2")),
+        // The CPE answers the GetParameterValues with an empty POST: never answered.
+        (Vec::new(), spv("3")),
+        // A GetParameterValuesResponse answering a SetParameterValues, with the wrong ID.
+        (gpv_response("9"), Vec::new()),
+    ];
+    let pcap = capture(
+        "unanswered",
+        &[("192.0.2.10:50000", conn)],
+        Duration::from_millis(10),
+    );
+    let rows = fields_opts(
+        &pcap,
+        "cwmp.expert.unanswered",
+        &["cwmp.method", "_ws.expert.message"],
+        &["-2"],
+    );
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0][0], "GetParameterValues");
+    assert!(
+        rows[0][1].contains("GetParameterValues never answered"),
+        "{:?}",
+        rows[0]
+    );
+    let rows = fields(
+        &pcap,
+        "cwmp.expert.method_mismatch",
+        &["cwmp.method", "_ws.expert.message"],
+    );
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], "GetParameterValuesResponse");
+    assert!(rows[0][1].contains("expected SetParameterValuesResponse"));
+    let rows = fields(&pcap, "cwmp.expert.id_mismatch", &["cwmp.id"]);
+    assert_eq!(rows, vec![vec!["9".to_string()]]);
+}
+
+#[test]
+fn auth_challenge_retry_and_tcp_connection_request() {
+    let mut cap = Capture::new();
+    let o = Opts::default();
+    // ACS -> CPE connection request on the CPE's port 7547: 401, then 204 with credentials.
+    let mut cr = cap.tcp_flow(addr("198.51.100.1:40000"), addr("192.0.2.10:7547"));
+    let get = |auth: bool| {
+        let r = Request::get("/cr-7f3a").header("Host", "192.0.2.10:7547");
+        if auth {
+            r.header("Authorization", "Digest username=\"cr\", realm=\"cpe\", nonce=\"n1\", uri=\"/cr-7f3a\", response=\"00\"")
+        } else {
+            r
+        }
+    };
+    Session::new().run(
+        &mut cap,
+        &mut cr,
+        &[
+            (
+                get(false),
+                Response::new(401, "Unauthorized")
+                    .header("WWW-Authenticate", "Digest realm=\"cpe\", nonce=\"n1\""),
+            ),
+            (get(true), Response::new(204, "No Content")),
+        ],
+    );
+    cap.close(&mut cr);
+    cap.advance(Duration::from_millis(300));
+    // The CPE's session: Inform challenged with 401, retried with credentials, then ended.
+    let mut s = cap.tcp_flow(addr(CPE), addr(ACS));
+    let informs = inform("SN9", "1", &["6 CONNECTION REQUEST"], 0);
+    let resp_401 = Response::new(401, "Unauthorized")
+        .header("WWW-Authenticate", "Digest realm=\"acs\", nonce=\"x\"");
+    Session::new().run(
+        &mut cap,
+        &mut s,
+        &[
+            (post(&informs, &o), resp_401),
+            (
+                post(&informs, &o),
+                answer(
+                    &msg(
+                        "1",
+                        "<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>",
+                    ),
+                    &o,
+                ),
+            ),
+            (post(b"", &o), answer(b"", &o)),
+        ],
+    );
+    cap.close(&mut s);
+    let pcap = write_capture(&cap, "auth-cr");
+    let rows = fields_opts(
+        &pcap,
+        "cwmp",
+        &[
+            "cwmp.method",
+            "cwmp.http_event",
+            "cwmp.session",
+            "_ws.col.Info",
+        ],
+        &["-2"],
+    );
+    let infos: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(
+        infos[..4],
+        [
+            "Connection request",
+            "Connection request answer (401)",
+            "Connection request",
+            "Connection request answer (204)"
+        ]
+    );
+    assert!(
+        infos[4].starts_with("Inform [6 CONNECTION REQUEST]"),
+        "{infos:?}"
+    );
+    assert_eq!(infos[5], "Authentication challenge (401)");
+    assert!(infos[6].starts_with("Inform [6 CONNECTION REQUEST]"));
+    // The authenticated retry stays in the same session.
+    assert_eq!(rows[4][2], rows[6][2]);
+    assert_eq!(rows[6][2], rows[8][2]);
+    let rows = fields_opts(&pcap, "cwmp.expert.auth_retry", &["cwmp.method"], &["-2"]);
+    assert_eq!(rows.len(), 1);
+    // The connection request's answer links back to it.
+    let rows = fields_opts(
+        &pcap,
+        "cwmp.http_event == 8",
+        &["cwmp.response_to", "cwmp.time"],
+        &["-2"],
+    );
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| !r[0].is_empty()));
+}
