@@ -131,6 +131,7 @@ const V_WINDOW_MODE: Option<&[(u32, &str)]> = Some(values::WINDOW_MODES);
 const V_OPTION_STATE: Option<&[(u32, &str)]> = Some(values::OPTION_STATES);
 const V_OPTION_MODE: Option<&[(u32, &str)]> = Some(values::OPTION_MODES);
 const V_TRANSFERABLE: Option<&[(u32, &str)]> = Some(values::TRANSFERABLE);
+const V_HTTP_EVENT: Option<&[(u32, &str)]> = Some(crate::session::HTTP_EVENTS);
 
 field_table! {
     Proto => ("cwmp", "CPE WAN Management Protocol", Protocol, None, ""),
@@ -265,6 +266,15 @@ field_table! {
     DuOperationPerformed => ("cwmp.du.operation_performed", "OperationPerformed", Str, None, ""),
     Element => ("cwmp.element", "Element", Str, None, "An element shown generically (vendor method argument or unknown element): its name"),
     ElementValue => ("cwmp.element.value", "Element Text", Str, None, "Text of a generically shown element"),
+    Session => ("cwmp.session", "Session", U32, None, "Number of the CWMP session (Inform to end of session) in this capture"),
+    SessionManufacturer => ("cwmp.session.deviceid.manufacturer", "Session Manufacturer", Str, None, "Manufacturer from the session's Inform"),
+    SessionOui => ("cwmp.session.deviceid.oui", "Session OUI", Str, None, "OUI from the session's Inform"),
+    SessionProductClass => ("cwmp.session.deviceid.product_class", "Session ProductClass", Str, None, "ProductClass from the session's Inform"),
+    SessionSerialNumber => ("cwmp.session.deviceid.serial_number", "Session SerialNumber", Str, None, "SerialNumber from the session's Inform"),
+    ResponseIn => ("cwmp.response_in", "Response In", FrameResponse, None, "The frame that answers this request"),
+    ResponseTo => ("cwmp.response_to", "Response To", FrameRequest, None, "The frame of the request this message answers"),
+    Time => ("cwmp.time", "Response Time", RelTime, None, "Time between the request and this response"),
+    HttpEvent => ("cwmp.http_event", "HTTP Event", U32, V_HTTP_EVENT, "What an HTTP message without a CWMP body means for the session"),
     XmlEncoding => ("cwmp.encoding", "Character Encoding", Str, None, "Character encoding used to decode the text"),
 }
 
@@ -301,6 +311,22 @@ expert_table! {
     Deprecated => ("cwmp.expert.deprecated", Deprecated, Note, "Deprecated element or method"),
     Fault => ("cwmp.expert.fault", ResponseCode, Warn, "CWMP fault"),
     Credentials => ("cwmp.expert.credentials", Security, Warn, "Credentials in clear text"),
+    Unanswered => ("cwmp.expert.unanswered", Sequence, Warn, "Request never answered"),
+    ResponseWithoutRequest => ("cwmp.expert.response_without_request", Sequence, Warn, "Response without a pending request"),
+    IdMismatch => ("cwmp.expert.id_mismatch", Sequence, Warn, "cwmp:ID of the response differs from the request's"),
+    MethodMismatch => ("cwmp.expert.method_mismatch", Sequence, Warn, "Response does not match the request's method"),
+    AuthChallenge => ("cwmp.expert.auth_challenge", Sequence, Chat, "HTTP authentication challenge"),
+    AuthRetry => ("cwmp.expert.auth_retry", Sequence, Chat, "Request retried with credentials"),
+    Redirect => ("cwmp.expert.redirect", Sequence, Note, "Session redirected to another URL"),
+    HttpError => ("cwmp.expert.http_error", ResponseCode, Warn, "HTTP error status"),
+    RetriedInform => ("cwmp.expert.retried_inform", Sequence, Note, "Inform of a retried session (RetryCount > 0)"),
+    RetryRequest => ("cwmp.expert.retry_request", Sequence, Note, "ACS asks the CPE to retry (fault 8005)"),
+    EmptyPost => ("cwmp.expert.empty_post", Sequence, Chat, "Empty POST: the CPE hands the floor to the ACS"),
+    SessionEnd => ("cwmp.expert.session_end", Sequence, Chat, "End of session"),
+    SessionEndAbrupt => ("cwmp.expert.session_end_abrupt", Sequence, Note, "Session ended without an empty POST"),
+    HoldRequests => ("cwmp.expert.hold_requests", Sequence, Note, "HoldRequests in effect"),
+    HoldRequestsViolated => ("cwmp.expert.hold_requests_violated", Sequence, Warn, "CPE request while the ACS holds requests"),
+    ConnectionRequest => ("cwmp.expert.connection_request", Sequence, Chat, "Connection request"),
     Internal => ("cwmp.expert.internal", Malformed, Error, "Internal error in the CWMP dissector"),
 }
 

@@ -193,7 +193,7 @@ fn seed_inform_decodes_end_to_end() {
     // The InformResponse, carried in the HTTP response.
     let rows = fields(
         &pcap,
-        "cwmp",
+        "cwmp.method",
         &["cwmp.method", "cwmp.max_envelopes", "http.response.code"],
     );
     assert_eq!(rows.len(), 2);
