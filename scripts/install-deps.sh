@@ -8,6 +8,7 @@ packages=(
     libwireshark-dev libglib2.0-dev         # Wireshark's headers and library (wireshark.pc needs glib's .pc)
     libclang-dev                            # bindgen
     tshark wireshark-common                 # the real tshark for the integration tests; editcap, mergecap
+    openssl                                 # independent HMAC vectors and the TLS test's peers
     valgrind                                # memcheck runs of the fuzz script
     util-linux                              # setpriv: tests run tshark as an unprivileged user
 )

@@ -162,3 +162,72 @@ pub fn dissect_http(
         info,
     }
 }
+
+/// One UDP datagram that may be a connection request (Annex G) or a lightweight notification (Annex M).
+#[derive(Debug, Clone, Copy)]
+pub struct Datagram<'a> {
+    pub payload: &'a [u8],
+    pub frame: u32,
+    pub visited: bool,
+    /// Capture time, seconds since the epoch (for stale timestamps).
+    pub capture_secs: i64,
+    /// ConnectionRequestPassword, to check connection-request signatures.
+    pub cr_password: Option<&'a str>,
+    /// ACS password (ManagementServer.Password), to check lightweight-notification signatures.
+    pub acs_password: Option<&'a str>,
+}
+
+/// Dissects a CWMP UDP datagram; `claimed` is false when it is neither kind.
+pub fn dissect_udp(d: &Datagram<'_>, state: &mut crate::sidechannel::UdpState) -> Verdict {
+    use crate::sidechannel as sc;
+    let len = d.payload.len();
+    let (node, info) = if sc::looks_like_lw_notification(d.payload) {
+        (
+            sc::lw_notification_node(d.payload, d.acs_password),
+            "UDP Lightweight Notification".to_owned(),
+        )
+    } else if let Some(cr) =
+        sc::parse_udp_cr(d.payload).filter(|_| sc::looks_like_udp_cr(d.payload))
+    {
+        let sig = cr.check(d.cr_password);
+        let replay = state.replay_of(d.frame, d.visited, &cr);
+        let id = cr.id.as_ref().map(|p| p.value.clone()).unwrap_or_default();
+        let mut info = format!("UDP Connection Request id={id}");
+        if replay.is_some() {
+            info.push_str(" (repeated)");
+        }
+        match sig {
+            sc::SigCheck::Valid => info.push_str(" [signature valid]"),
+            sc::SigCheck::Invalid => info.push_str(" [signature INVALID]"),
+            sc::SigCheck::NotChecked => {}
+        }
+        (sc::udp_cr_node(&cr, sig, replay, d.capture_secs, len), info)
+    } else {
+        return Verdict::default();
+    };
+    let body_len = u32::try_from(len).unwrap_or(u32::MAX);
+    let mut ops = TreeOps::new(body_len);
+    {
+        use tree::Sink;
+        let whole = cwmp::Span {
+            start: 0,
+            len: body_len,
+        };
+        ops.item(
+            crate::fields::Field::Proto,
+            whole,
+            &cwmp::Value::None,
+            Some(&format!("CPE WAN Management Protocol, {info}")),
+            false,
+        );
+        ops.push(crate::fields::Field::Proto);
+        tree::render_node(&node, &mut ops);
+        ops.pop();
+    }
+    Verdict {
+        claimed: true,
+        want_xml: false,
+        ops,
+        info,
+    }
+}

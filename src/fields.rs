@@ -36,6 +36,8 @@ pub enum FieldType {
     FrameRequest,
     /// Frame number of the response that answers this request (`FT_FRAMENUM`).
     FrameResponse,
+    /// Frame number of a related frame (`FT_FRAMENUM`).
+    Frame,
 }
 
 /// Expert-info groups, mirroring Wireshark's `PI_*` groups that we use.
@@ -132,6 +134,7 @@ const V_OPTION_STATE: Option<&[(u32, &str)]> = Some(values::OPTION_STATES);
 const V_OPTION_MODE: Option<&[(u32, &str)]> = Some(values::OPTION_MODES);
 const V_TRANSFERABLE: Option<&[(u32, &str)]> = Some(values::TRANSFERABLE);
 const V_HTTP_EVENT: Option<&[(u32, &str)]> = Some(crate::session::HTTP_EVENTS);
+const V_SIG_STATUS: Option<&[(u32, &str)]> = Some(crate::sidechannel::SIG_STATUS);
 
 field_table! {
     Proto => ("cwmp", "CPE WAN Management Protocol", Protocol, None, ""),
@@ -275,6 +278,23 @@ field_table! {
     ResponseTo => ("cwmp.response_to", "Response To", FrameRequest, None, "The frame of the request this message answers"),
     Time => ("cwmp.time", "Response Time", RelTime, None, "Time between the request and this response"),
     HttpEvent => ("cwmp.http_event", "HTTP Event", U32, V_HTTP_EVENT, "What an HTTP message without a CWMP body means for the session"),
+    UdpCr => ("cwmp.udp_cr", "UDP Connection Request", None, None, "TR-069 Annex G connection request in a UDP datagram"),
+    UdpCrTarget => ("cwmp.udp_cr.target", "Request Target", Str, None, "The request line's URL, as written"),
+    UdpCrHost => ("cwmp.udp_cr.host", "Host", Str, None, ""),
+    UdpCrTs => ("cwmp.udp_cr.ts", "ts", Str, None, "Timestamp parameter, as written"),
+    UdpCrTsUtc => ("cwmp.udp_cr.ts.utc", "ts (UTC)", AbsTime, None, "Timestamp parameter decoded"),
+    UdpCrId => ("cwmp.udp_cr.id", "id", Str, None, "Message ID parameter: repeated copies of one request share it"),
+    UdpCrUn => ("cwmp.udp_cr.un", "un", Str, None, "ConnectionRequestUsername"),
+    UdpCrCn => ("cwmp.udp_cr.cn", "cn", Str, None, "Cnonce chosen by the ACS"),
+    UdpCrSig => ("cwmp.udp_cr.sig", "sig", Str, None, "HMAC-SHA1 signature, as written"),
+    UdpCrSigStatus => ("cwmp.udp_cr.sig_status", "Signature Status", U32, V_SIG_STATUS, "Result of checking the signature with the configured password"),
+    UdpCrReplayOf => ("cwmp.udp_cr.replay_of", "Repeats Frame", Frame, None, "The earlier frame with the same message ID"),
+    LwNotification => ("cwmp.lwn", "UDP Lightweight Notification", None, None, "TR-069 Annex M lightweight notification"),
+    LwTs => ("cwmp.lwn.ts", "TS", Str, None, ""),
+    LwUn => ("cwmp.lwn.un", "UN", Str, None, "ManagementServer.Username"),
+    LwCn => ("cwmp.lwn.cn", "CN", Str, None, "Cnonce"),
+    LwSignature => ("cwmp.lwn.signature", "Signature", Str, None, "HMAC-SHA1 of the body, as written"),
+    XmppConnReq => ("cwmp.xmpp_connection_request", "XMPP Connection Request", Str, None, "TR-069 Annex K connection request carried by XMPP: the stanza's type"),
     XmlEncoding => ("cwmp.encoding", "Character Encoding", Str, None, "Character encoding used to decode the text"),
 }
 
@@ -327,6 +347,10 @@ expert_table! {
     HoldRequests => ("cwmp.expert.hold_requests", Sequence, Note, "HoldRequests in effect"),
     HoldRequestsViolated => ("cwmp.expert.hold_requests_violated", Sequence, Warn, "CPE request while the ACS holds requests"),
     ConnectionRequest => ("cwmp.expert.connection_request", Sequence, Chat, "Connection request"),
+    UdpCrStale => ("cwmp.expert.udp_cr_stale", Sequence, Warn, "UDP connection request timestamp far from the capture time"),
+    UdpCrReplay => ("cwmp.expert.udp_cr_replay", Sequence, Note, "UDP connection request repeats an earlier message ID"),
+    UdpCrBadSig => ("cwmp.expert.bad_signature", Security, Warn, "Signature does not match the configured password"),
+    UdpCrMalformed => ("cwmp.expert.udp_malformed", Malformed, Warn, "Malformed UDP connection request"),
     Internal => ("cwmp.expert.internal", Malformed, Error, "Internal error in the CWMP dissector"),
 }
 

@@ -9,6 +9,7 @@
 //! - [`cwmp`]: the parser and the model (pure).
 //! - [`fields`], [`values`]: the registered fields, expert items and value tables (pure).
 //! - [`session`]: sessions and request/response matching across HTTP messages (pure).
+//! - [`sidechannel`]: UDP connection requests and lightweight notifications (pure).
 //! - [`tree`]: the model mapped onto a tree-operation sink (pure).
 //! - [`dissector`]: one packet's glue: options in, operations out (pure).
 //! - [`ffi`]: generated bindings, the C shim's interface, registration helpers (unsafe lives here).
@@ -20,5 +21,6 @@ pub mod ffi;
 pub mod fields;
 pub mod plugin;
 pub mod session;
+pub mod sidechannel;
 pub mod tree;
 pub mod values;

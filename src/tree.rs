@@ -177,7 +177,10 @@ impl Sink for TreeOps {
                 op.str = self.intern("");
             }
             (
-                FieldType::U32 | FieldType::FrameRequest | FieldType::FrameResponse,
+                FieldType::U32
+                | FieldType::FrameRequest
+                | FieldType::FrameResponse
+                | FieldType::Frame,
                 Value::U32(v) | Value::Frame(v),
             ) => {
                 op.code = OpCode::Uint;
@@ -263,6 +266,11 @@ impl Sink for TreeOps {
             label: NO_TEXT,
         });
     }
+}
+
+/// Renders one decoded node and its subtree.
+pub fn render_node(n: &Node, sink: &mut dyn Sink) {
+    node(sink, n);
 }
 
 fn node(sink: &mut dyn Sink, n: &Node) {

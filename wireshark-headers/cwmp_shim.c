@@ -98,12 +98,24 @@ static dissector_handle_t cwmp_port_handle;
 static dissector_handle_t cwmp_post_handle;
 
 static cwmp_pref_bool pref_xml_tree = TRUE;
+static gboolean handoff_done;
 static guint pref_max_body = 64 * 1024 * 1024;
 static guint pref_max_depth = 64;
 static guint pref_max_items = 400000;
 
-#define CWMP_TCP_PORT 7547
+#define CWMP_TCP_PORTS "7547"
 #define CWMP_TLS_PORT 7548
+#define CWMP_UDP_PORT 7547
+
+/* TCP ports carrying CWMP over HTTP, and the TLS port, as preferences; what is registered now. */
+static range_t *pref_tcp_ports;
+static range_t *registered_tcp_ports;
+static guint pref_tls_port = CWMP_TLS_PORT;
+static guint registered_tls_port;
+static const char *pref_cr_password = "";
+static const char *pref_acs_password = "";
+static dissector_handle_t http_tls_handle;
+static dissector_handle_t cwmp_udp_handle;
 
 /* Which CWMP body of the current frame dissect_body is at; reset by the postdissector at the end of
  * every frame, so that re-dissecting a frame numbers its bodies the same way. */
@@ -425,7 +437,8 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.ts_secs = (int64_t)pinfo->abs_ts.secs;
     in.ts_nsecs = pinfo->abs_ts.nsecs;
     in.visited = PINFO_FD_VISITED(pinfo) ? 1 : 0;
-    in.cwmp_port = pinfo->srcport == CWMP_TCP_PORT || pinfo->destport == CWMP_TCP_PORT;
+    in.cwmp_port = pref_tcp_ports != NULL &&
+                   (value_is_in_range(pref_tcp_ports, pinfo->srcport) || value_is_in_range(pref_tcp_ports, pinfo->destport));
     in.n_msgs = n;
     in.msgs = msgs;
     out = cwmp_rs_http(&in);
@@ -447,6 +460,90 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     return tvb_captured_length(tvb);
 }
 
+/* ---- UDP: connection requests (Annex G) and lightweight notifications (Annex M) ----------------- */
+
+static int dissect_udp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int heuristic)
+{
+    cwmp_udp_input_t in;
+    cwmp_output_t *out;
+    const char *exc_msg = NULL;
+    unsigned long exc_code;
+    guint captured = tvb_captured_length(tvb);
+
+    if (captured == 0 || !cwmp_enabled())
+        return 0;
+    memset(&in, 0, sizeof in);
+    /* Within the captured length this cannot throw. */
+    in.payload = tvb_get_ptr(tvb, 0, (gint)captured);
+    in.len = captured;
+    in.frame = pinfo->num;
+    in.visited = PINFO_FD_VISITED(pinfo) ? 1 : 0;
+    in.capture_secs = (int64_t)pinfo->abs_ts.secs;
+    in.cr_password = pref_cr_password;
+    in.acs_password = pref_acs_password;
+    in.heuristic = heuristic;
+    out = cwmp_rs_udp(&in);
+    if (out == NULL)
+        return 0;
+    if (!out->claimed) {
+        cwmp_rs_free(out);
+        return 0;
+    }
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
+    col_clear(pinfo->cinfo, COL_INFO);
+    col_add_str(pinfo->cinfo, COL_INFO, out->info);
+    exc_code = replay_output(tvb, pinfo, tree, out, &exc_msg);
+    cwmp_rs_free(out);
+    if (exc_code != 0)
+        show_caught(tvb, pinfo, tree, exc_code, exc_msg);
+    return (int)captured;
+}
+
+static int dissect_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    return dissect_udp_common(tvb, pinfo, tree, 0);
+}
+
+static cwmp_heur_ret dissect_udp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    return dissect_udp_common(tvb, pinfo, tree, 1) > 0;
+}
+
+/* ---- Port preferences -------------------------------------------------------------------------- */
+
+static void add_tcp_port(guint32 port, gpointer ptr _U_)
+{
+    http_tcp_dissector_add(port, cwmp_port_handle);
+}
+
+static void delete_tcp_port(guint32 port, gpointer ptr _U_)
+{
+    http_tcp_dissector_delete(port);
+}
+
+/* Makes the registered TCP and TLS ports follow the preferences (at handoff and on every change). */
+static void apply_ports(void)
+{
+    if (!handoff_done)
+        return;
+    if (registered_tcp_ports != NULL) {
+        range_foreach(registered_tcp_ports, delete_tcp_port, NULL);
+        wmem_free(wmem_epan_scope(), registered_tcp_ports);
+        registered_tcp_ports = NULL;
+    }
+    if (pref_tcp_ports != NULL) {
+        registered_tcp_ports = range_copy(wmem_epan_scope(), pref_tcp_ports);
+        range_foreach(registered_tcp_ports, add_tcp_port, NULL);
+    }
+    if (http_tls_handle != NULL) {
+        if (registered_tls_port != 0)
+            ssl_dissector_delete(registered_tls_port, http_tls_handle);
+        registered_tls_port = pref_tls_port;
+        if (registered_tls_port != 0)
+            ssl_dissector_add(registered_tls_port, http_tls_handle);
+    }
+}
+
 static void cwmp_reset(void)
 {
     body_frame = 0;
@@ -460,7 +557,20 @@ void cwmp_shim_register(int proto)
 {
     module_t *m;
     proto_cwmp = proto;
-    m = prefs_register_protocol(proto, NULL);
+    m = prefs_register_protocol(proto, apply_ports);
+    range_convert_str(wmem_epan_scope(), &pref_tcp_ports, CWMP_TCP_PORTS, 65535);
+    prefs_register_range_preference(m, "tcp.ports", "CWMP TCP ports",
+        "TCP ports dissected as HTTP whose bodies are CWMP (the CPE's connection-request port, ACS ports)",
+        &pref_tcp_ports, 65535);
+    prefs_register_uint_preference(m, "tls.port", "CWMP over TLS port",
+        "TCP port dissected as HTTP over TLS (7548 by deployment convention; IANA assigns it to another "
+        "protocol); 0 for none", 10, &pref_tls_port);
+    /* String rather than password preferences: Wireshark ignores password preferences given with -o or
+     * in preference files, and test labs script these checks. */
+    prefs_register_string_preference(m, "connection_request_password", "Connection request password",
+        "ConnectionRequestPassword: checks the signature of UDP connection requests", &pref_cr_password);
+    prefs_register_string_preference(m, "acs_password", "ACS password",
+        "ManagementServer.Password: checks the signature of UDP lightweight notifications", &pref_acs_password);
     prefs_register_bool_preference(m, "xml_tree", "Show the XML tree of CWMP bodies",
         "Also show Wireshark's generic XML tree below the CWMP tree", &pref_xml_tree);
     prefs_register_uint_preference(m, "max_body_size", "Largest body decoded (bytes)",
@@ -472,6 +582,7 @@ void cwmp_shim_register(int proto)
     cwmp_port_handle = register_dissector("cwmp", dissect_port, proto);
     cwmp_media_handle = create_dissector_handle(dissect_media, -1);
     cwmp_post_handle = create_dissector_handle(dissect_post, proto);
+    cwmp_udp_handle = create_dissector_handle(dissect_udp, proto);
     register_postdissector(cwmp_post_handle);
     register_init_routine(cwmp_reset);
     register_cleanup_routine(cwmp_reset);
@@ -487,13 +598,13 @@ void cwmp_shim_handoff(void)
         if (stock_media_handles[k] != NULL && stock_media_handles[k] != cwmp_media_handle)
             dissector_add_string("media_type", cwmp_media_types[k], cwmp_media_handle);
     }
-    http_tcp_dissector_add(CWMP_TCP_PORT, cwmp_port_handle);
-    {
-        /* CWMP over TLS by deployment convention (IANA gives 7548 to another protocol). */
-        dissector_handle_t http_tls = find_dissector("http-over-tls");
-        if (http_tls != NULL)
-            ssl_dissector_add(CWMP_TLS_PORT, http_tls);
-    }
+    /* CWMP over TLS by deployment convention (IANA gives 7548 to another protocol). */
+    http_tls_handle = find_dissector("http-over-tls");
+    handoff_done = TRUE;
+    apply_ports();
+    dissector_add_uint_with_preference("udp.port", CWMP_UDP_PORT, cwmp_udp_handle);
+    heur_dissector_add("udp", dissect_udp_heur, "CWMP over UDP (connection requests, lightweight notifications)",
+                       "cwmp_udp", proto_cwmp, HEURISTIC_ENABLE);
     {
         GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
         hf_http_request_method = proto_registrar_get_id_byname("http.request.method");

@@ -102,9 +102,22 @@ typedef struct cwmp_http_input {
     const cwmp_http_msg_t *msgs;
 } cwmp_http_input_t;
 
+/* One UDP datagram (connection request or lightweight notification). */
+typedef struct cwmp_udp_input {
+    const uint8_t *payload;
+    uint32_t len;
+    uint32_t frame;
+    int32_t visited;
+    int64_t capture_secs;
+    const char *cr_password;      /* preference, may be empty */
+    const char *acs_password;     /* preference, may be empty */
+    int32_t heuristic;            /* called by the heuristic: only claim what looks like CWMP */
+} cwmp_udp_input_t;
+
 /* Implemented in Rust (src/ffi/exports.rs). Never throw, never unwind. */
 cwmp_output_t *cwmp_rs_dissect(const cwmp_input_t *in);
 cwmp_output_t *cwmp_rs_http(const cwmp_http_input_t *in);
+cwmp_output_t *cwmp_rs_udp(const cwmp_udp_input_t *in);
 void cwmp_rs_free(cwmp_output_t *out);
 void cwmp_rs_reset(void);
 

@@ -19,6 +19,9 @@ use crate::tree::{OpCode, TreeOps, NO_TEXT};
 /// global sound. Reset by the init/cleanup routines the shim registers.
 static TRACKER: Mutex<Option<Tracker>> = Mutex::new(None);
 
+/// Message IDs of UDP connection requests seen in the open file (replays).
+static UDP_STATE: Mutex<Option<crate::sidechannel::UdpState>> = Mutex::new(None);
+
 fn with_tracker<R>(f: impl FnOnce(&mut Tracker) -> R) -> R {
     let mut guard = TRACKER.lock().unwrap_or_else(|e| e.into_inner());
     f(guard.get_or_insert_with(Tracker::new))
@@ -269,12 +272,49 @@ pub unsafe extern "C" fn cwmp_rs_http(
     }
 }
 
+/// Dissects a UDP datagram that may be a connection request or a lightweight notification.
+///
+/// # Safety
+/// `input` must point to a valid `cwmp_udp_input_t` whose `payload` is readable for `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn cwmp_rs_udp(input: *const ws::cwmp_udp_input_t) -> *mut ws::cwmp_output_t {
+    if input.is_null() {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: checked non-null; a stack struct of the shim.
+    let input = unsafe { &*input };
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let payload: &[u8] = if input.payload.is_null() || input.len == 0 {
+            &[]
+        } else {
+            // SAFETY: tvb_get_ptr(tvb, 0, len) in the shim, valid until the dissector returns.
+            unsafe { std::slice::from_raw_parts(input.payload, input.len as usize) }
+        };
+        let d = dissector::Datagram {
+            payload,
+            frame: input.frame,
+            visited: input.visited != 0,
+            capture_secs: input.capture_secs,
+            cr_password: cstr(input.cr_password),
+            acs_password: cstr(input.acs_password),
+        };
+        let mut guard = UDP_STATE.lock().unwrap_or_else(|e| e.into_inner());
+        dissector::dissect_udp(&d, guard.get_or_insert_with(Default::default))
+    }));
+    match result.map(|v| catch_unwind(AssertUnwindSafe(|| to_c(v)))) {
+        Ok(Ok(owned)) => Box::into_raw(owned).cast(),
+        _ => std::ptr::null_mut(),
+    }
+}
+
 /// Forgets all session state (file closed or reopened, preferences changed).
 #[no_mangle]
 pub extern "C" fn cwmp_rs_reset() {
     let _ = catch_unwind(|| {
         let mut guard = TRACKER.lock().unwrap_or_else(|e| e.into_inner());
         *guard = None;
+        let mut udp = UDP_STATE.lock().unwrap_or_else(|e| e.into_inner());
+        *udp = None;
     });
 }
 

@@ -75,7 +75,9 @@ fn ftype(t: FieldType) -> (c_int, c_int) {
         FieldType::Bool => (ws::FT_BOOLEAN, ws::BASE_NONE),
         FieldType::AbsTime => (ws::FT_ABSOLUTE_TIME, ws::ABSOLUTE_TIME_UTC),
         FieldType::RelTime => (ws::FT_RELATIVE_TIME, ws::BASE_NONE),
-        FieldType::FrameRequest | FieldType::FrameResponse => (ws::FT_FRAMENUM, ws::BASE_NONE),
+        FieldType::FrameRequest | FieldType::FrameResponse | FieldType::Frame => {
+            (ws::FT_FRAMENUM, ws::BASE_NONE)
+        }
     };
     (ft as c_int, display as c_int)
 }
