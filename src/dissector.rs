@@ -60,6 +60,26 @@ pub struct Packet<'a> {
     pub prefs: Prefs,
 }
 
+/// What the `cwmp` tap reports for one message (statistics: `tshark -z cwmp,tree`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TapRecord {
+    /// Method name, `Fault`, or for empty HTTP messages the event's name.
+    pub method: String,
+    /// `cwmp.direction` value, 0 when unknown.
+    pub direction: u32,
+    /// `cwmp.message_kind` value.
+    pub kind: u32,
+    pub session: u32,
+    pub new_session: bool,
+    pub events: Vec<String>,
+    pub fault: Option<u32>,
+    pub oui: String,
+    pub product_class: String,
+    /// For responses: the request's method and the response time in milliseconds.
+    pub request_method: Option<String>,
+    pub response_ms: Option<f64>,
+}
+
 /// What to do with the body.
 #[derive(Debug, Default)]
 pub struct Verdict {
@@ -67,6 +87,7 @@ pub struct Verdict {
     pub want_xml: bool,
     pub ops: TreeOps,
     pub info: String,
+    pub taps: Vec<TapRecord>,
 }
 
 /// Dissects one body on its own (no session context). Never panics on any input.
@@ -122,6 +143,7 @@ fn verdict(
         want_xml: p.prefs.xml_tree,
         ops,
         info,
+        taps: Vec::new(),
     }
 }
 
@@ -139,7 +161,64 @@ pub fn dissect_in_session(
         return Verdict::default();
     };
     let record = tracker.on_body(at, &msg, opts.direction);
-    verdict(p, &msg, Some(&record))
+    let mut v = verdict(p, &msg, Some(&record));
+    v.taps = tap_records(&msg, opts.direction, &record);
+    v
+}
+
+fn tap_records(
+    msg: &cwmp::Message,
+    dir: Option<Direction>,
+    rec: &crate::session::Record,
+) -> Vec<TapRecord> {
+    use crate::values;
+    let dir = dir.or_else(|| crate::session::infer_direction(msg));
+    msg.rpcs
+        .iter()
+        .enumerate()
+        .map(|(i, rpc)| TapRecord {
+            method: rpc.name.clone(),
+            direction: match dir {
+                Some(Direction::CpeToAcs) => values::DIR_CPE_TO_ACS,
+                Some(Direction::AcsToCpe) => values::DIR_ACS_TO_CPE,
+                None => 0,
+            },
+            kind: match rpc.kind {
+                cwmp::RpcKind::Request => values::KIND_REQUEST,
+                cwmp::RpcKind::Response => values::KIND_RESPONSE,
+                cwmp::RpcKind::Fault => values::KIND_FAULT,
+            },
+            session: rec.session.unwrap_or(0),
+            new_session: rec.new_session && i == 0,
+            events: if rpc.name == "Inform" {
+                msg.events.clone()
+            } else {
+                Vec::new()
+            },
+            fault: rpc.fault.as_ref().map(|f| f.0),
+            oui: msg
+                .device
+                .as_ref()
+                .map(|d| d.oui.clone())
+                .unwrap_or_default(),
+            product_class: msg
+                .device
+                .as_ref()
+                .map(|d| d.product_class.clone())
+                .unwrap_or_default(),
+            request_method: if i == 0 {
+                rec.request_method.clone()
+            } else {
+                None
+            },
+            response_ms: if i == 0 {
+                rec.response_to
+                    .map(|(_, (s, n))| s as f64 * 1000.0 + f64::from(n) / 1_000_000.0)
+            } else {
+                None
+            },
+        })
+        .collect()
 }
 
 /// The HTTP messages of a frame that carried no CWMP body (empty POST, 204, 401, connection requests).
@@ -155,11 +234,27 @@ pub fn dissect_http(
     }
     let mut ops = TreeOps::new(0);
     let info = tree::render_http_events(&recs, &mut ops);
+    let taps = recs
+        .iter()
+        .filter_map(|r| {
+            let ev = r.event?;
+            Some(TapRecord {
+                method: crate::session::HTTP_EVENTS
+                    .iter()
+                    .find(|(k, _)| *k == ev as u32)
+                    .map(|(_, s)| (*s).to_owned())
+                    .unwrap_or_default(),
+                session: r.session.unwrap_or(0),
+                ..TapRecord::default()
+            })
+        })
+        .collect();
     Verdict {
         claimed: true,
         want_xml: false,
         ops,
         info,
+        taps,
     }
 }
 
@@ -229,5 +324,6 @@ pub fn dissect_udp(d: &Datagram<'_>, state: &mut crate::sidechannel::UdpState) -
         want_xml: false,
         ops,
         info,
+        taps: Vec::new(),
     }
 }

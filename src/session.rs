@@ -111,6 +111,10 @@ pub struct Record {
     pub device: Option<Arc<DeviceId>>,
     /// For responses: the frame of the request and the time since it.
     pub response_to: Option<(u32, (i64, u32))>,
+    /// For responses: the method of the request they answer.
+    pub request_method: Option<String>,
+    /// This message opened a new session (an Inform that is not an authenticated retry).
+    pub new_session: bool,
     /// For requests: the frame of the response (known once seen).
     pub response_in: Option<u32>,
     /// For empty HTTP messages.
@@ -234,6 +238,7 @@ impl Tracker {
                         if !retry {
                             *sessions += 1;
                             st.session = Some(*sessions);
+                            rec.new_session = true;
                         } else {
                             rec.notes.push(Note {
                                 expert: Expert::AuthRetry,
@@ -293,6 +298,7 @@ impl Tracker {
                     match pending {
                         Some(p) => {
                             rec.response_to = Some((p.key.0, at.ts.since(p.ts)));
+                            rec.request_method = Some(p.method.clone());
                             updates.push((p.key, Update::ResponseIn(at.frame)));
                             let expected = format!("{}Response", p.method);
                             if rpc.kind == RpcKind::Response && rpc.name != expected {

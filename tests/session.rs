@@ -349,3 +349,80 @@ fn auth_challenge_retry_and_tcp_connection_request() {
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| !r[0].is_empty()));
 }
+
+/// `-z cwmp,tree` and `-z cwmp_srt,tree` lines as (item, count, rest), trimmed.
+fn stats(pcap: &std::path::Path, which: &str) -> Vec<(String, String)> {
+    let p = pcap.to_string_lossy().into_owned();
+    let out = tshark(&["-n", "-q", "-r", &p, "-z", which]);
+    out.lines()
+        .filter_map(|l| {
+            // Columns are separated by runs of two or more spaces.
+            let cols: Vec<&str> = l
+                .split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
+            (cols.len() >= 2 && cols[1].chars().all(|c| c.is_ascii_digit()))
+                .then(|| (cols[0].to_owned(), cols[1].to_owned()))
+        })
+        .collect()
+}
+
+#[test]
+fn statistics_count_methods_events_faults_devices_and_response_times() {
+    let fault = msg(
+        "3",
+        "<soap-env:Fault><faultcode>Client</faultcode><faultstring>CWMP fault</faultstring><detail><cwmp:Fault>\
+         <FaultCode>9003</FaultCode><FaultString>Invalid arguments</FaultString></cwmp:Fault></detail></soap-env:Fault>",
+    );
+    let mut second = full_session("SN0042");
+    second[3].0 = fault;
+    let pcap = capture(
+        "stats",
+        &[
+            ("192.0.2.10:50000", full_session("SN0001")),
+            ("192.0.2.11:50001", second),
+        ],
+        Duration::from_millis(100),
+    );
+    let st = stats(&pcap, "cwmp,tree");
+    let count = |name: &str| {
+        st.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_else(|| panic!("{name} in {st:#?}"))
+    };
+    assert_eq!(count("Messages by direction"), "16");
+    assert_eq!(count("CPE to ACS"), "6");
+    assert_eq!(count("ACS to CPE"), "6");
+    assert_eq!(count("Inform"), "2");
+    assert_eq!(count("SetParameterValuesResponse"), "1");
+    assert_eq!(count("Fault"), "1");
+    assert_eq!(count("1 BOOT"), "2");
+    assert_eq!(count("M Reboot"), "2");
+    assert_eq!(count("9003 Invalid arguments"), "1");
+    assert_eq!(count("Sessions"), "2");
+    assert_eq!(count("00AB12"), "2");
+    assert_eq!(count("GW100"), "2");
+    assert_eq!(count("Empty POST: the CPE has no more requests"), "2");
+    let srt = stats(&pcap, "cwmp_srt,tree");
+    let find = |name: &str| {
+        srt.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_else(|| panic!("{name} in {srt:#?}"))
+    };
+    assert_eq!(find("Response time by request method (ms)"), "6");
+    assert_eq!(find("Inform"), "2");
+    assert_eq!(find("SetParameterValues"), "2");
+    let p = pcap.to_string_lossy().into_owned();
+    let out = tshark(&["-n", "-q", "-r", &p, "-z", "cwmp_srt,tree"]);
+    let inform = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("Inform "))
+        .unwrap();
+    assert!(
+        inform.contains("100.20"),
+        "average response time of Inform: {inform}"
+    );
+}

@@ -17,6 +17,8 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/exceptions.h>
+#include <epan/stats_tree.h>
+#include <epan/tap.h>
 #include <epan/show_exception.h>
 #include <epan/conversation.h>
 #include <epan/dissectors/packet-http.h>
@@ -116,6 +118,7 @@ static const char *pref_cr_password = "";
 static const char *pref_acs_password = "";
 static dissector_handle_t http_tls_handle;
 static dissector_handle_t cwmp_udp_handle;
+static int cwmp_tap_id = -1;
 
 /* Which CWMP body of the current frame dissect_body is at; reset by the postdissector at the end of
  * every frame, so that re-dissecting a frame numbers its bodies the same way. */
@@ -227,6 +230,29 @@ static uint32_t stream_of(packet_info *pinfo)
     return conv != NULL ? conv->conv_index : G_MAXUINT32;
 }
 
+static const char *pool_str(packet_info *pinfo, const char *s)
+{
+    return s != NULL ? wmem_strdup(pinfo->pool, s) : NULL;
+}
+
+/* Queues the output's tap records; copies live in pinfo->pool until the taps have run. */
+static void queue_taps(packet_info *pinfo, const cwmp_output_t *out)
+{
+    if (cwmp_tap_id < 0)
+        return;
+    for (uint32_t k = 0; k < out->n_taps; k++) {
+        cwmp_tap_t *t = wmem_new(pinfo->pool, cwmp_tap_t);
+        *t = out->taps[k];
+        t->method = pool_str(pinfo, t->method);
+        t->events = pool_str(pinfo, t->events);
+        t->fault_name = pool_str(pinfo, t->fault_name);
+        t->oui = pool_str(pinfo, t->oui);
+        t->product_class = pool_str(pinfo, t->product_class);
+        t->request_method = pool_str(pinfo, t->request_method);
+        tap_queue_packet(cwmp_tap_id, pinfo, t);
+    }
+}
+
 /* Replays an output's operations and columns; the shared tail of the body and HTTP-event paths.
  * Returns the caught exception code (0 when none) and its message in *msg. */
 static unsigned long replay_output(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const cwmp_output_t *out,
@@ -304,6 +330,7 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         }
         ENDTRY;
     }
+    queue_taps(pinfo, out);
     /* After the XML dissector, which sets its own protocol column. */
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
     col_clear(pinfo->cinfo, COL_INFO);
@@ -449,6 +476,7 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         return 0;
     }
     exc_code = replay_output(tvb, pinfo, tree, out, &exc_msg);
+    queue_taps(pinfo, out);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
     /* HTTP fenced its request or status line; this frame's story is the session event. */
     col_clear_fence(pinfo->cinfo, COL_INFO);
@@ -544,6 +572,72 @@ static void apply_ports(void)
     }
 }
 
+/* ---- Statistics: tshark -z cwmp,tree and -z cwmp_srt,tree (Statistics menu in the GUI) ----------- */
+
+static const char *const st_messages = "Messages by direction";
+static const char *const st_events = "Inform event codes";
+static const char *const st_faults = "Fault codes";
+static const char *const st_devices = "Devices by OUI and ProductClass (sessions)";
+static const char *const st_sessions = "Sessions";
+static const char *const st_srt = "Response time by request method (ms)";
+
+static void stats_init(stats_tree *st)
+{
+    stats_tree_create_node(st, st_messages, 0, STAT_DT_INT, TRUE);
+    stats_tree_create_node(st, st_events, 0, STAT_DT_INT, TRUE);
+    stats_tree_create_node(st, st_faults, 0, STAT_DT_INT, TRUE);
+    stats_tree_create_node(st, st_devices, 0, STAT_DT_INT, TRUE);
+    stats_tree_create_node(st, st_sessions, 0, STAT_DT_INT, FALSE);
+}
+
+static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                      const void *p, tap_flags_t flags _U_)
+{
+    const cwmp_tap_t *t = (const cwmp_tap_t *)p;
+    const char *dir = t->direction == 1 ? "CPE to ACS" : t->direction == 2 ? "ACS to CPE" : "HTTP messages without a CWMP body";
+    int parent = tick_stat_node(st, st_messages, 0, TRUE);
+    int node = tick_stat_node(st, dir, parent, TRUE);
+    tick_stat_node(st, t->method, node, FALSE);
+    if (t->events != NULL && t->events[0] != '\0') {
+        gchar **codes = g_strsplit(t->events, "\n", -1);
+        parent = tick_stat_node(st, st_events, 0, TRUE);
+        for (gchar **c = codes; *c != NULL; c++)
+            tick_stat_node(st, *c, parent, FALSE);
+        g_strfreev(codes);
+    }
+    if (t->has_fault) {
+        gchar *name = g_strdup_printf("%u %s", t->fault, t->fault_name != NULL ? t->fault_name : "");
+        parent = tick_stat_node(st, st_faults, 0, TRUE);
+        tick_stat_node(st, name, parent, FALSE);
+        g_free(name);
+    }
+    if (t->new_session) {
+        tick_stat_node(st, st_sessions, 0, FALSE);
+        parent = tick_stat_node(st, st_devices, 0, TRUE);
+        node = tick_stat_node(st, t->oui != NULL && t->oui[0] ? t->oui : "(no OUI)", parent, TRUE);
+        tick_stat_node(st, t->product_class != NULL && t->product_class[0] ? t->product_class : "(no ProductClass)",
+                       node, FALSE);
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+static void srt_init(stats_tree *st)
+{
+    stats_tree_create_node(st, st_srt, 0, STAT_DT_FLOAT, TRUE);
+}
+
+static tap_packet_status srt_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                    const void *p, tap_flags_t flags _U_)
+{
+    const cwmp_tap_t *t = (const cwmp_tap_t *)p;
+    int parent;
+    if (t->request_method == NULL || t->response_ms < 0)
+        return TAP_PACKET_DONT_REDRAW;
+    parent = avg_stat_node_add_value_float(st, st_srt, 0, TRUE, (gfloat)t->response_ms);
+    avg_stat_node_add_value_float(st, t->request_method, parent, FALSE, (gfloat)t->response_ms);
+    return TAP_PACKET_REDRAW;
+}
+
 static void cwmp_reset(void)
 {
     body_frame = 0;
@@ -584,6 +678,10 @@ void cwmp_shim_register(int proto)
     cwmp_post_handle = create_dissector_handle(dissect_post, proto);
     cwmp_udp_handle = create_dissector_handle(dissect_udp, proto);
     register_postdissector(cwmp_post_handle);
+    cwmp_tap_id = register_tap("cwmp");
+    stats_tree_register_plugin("cwmp", "cwmp", "CWMP/Messages, Events, Faults and Devices", 0, stats_packet,
+                               stats_init, NULL);
+    stats_tree_register_plugin("cwmp", "cwmp_srt", "CWMP/Response Times", 0, srt_packet, srt_init, NULL);
     register_init_routine(cwmp_reset);
     register_cleanup_routine(cwmp_reset);
 }

@@ -72,6 +72,23 @@ typedef struct cwmp_input {
     uint32_t pref_max_items;
 } cwmp_input_t;
 
+/* What the "cwmp" tap reports for one message (copied into pinfo->pool before it is queued). */
+typedef struct cwmp_tap {
+    const char *method;           /* method, "Fault", or an HTTP event's name */
+    int32_t direction;            /* cwmp.direction value, 0 unknown */
+    int32_t kind;                 /* cwmp.message_kind value, 0 for HTTP events */
+    uint32_t session;
+    int32_t new_session;
+    const char *events;           /* Inform event codes separated by '\n'; "" when none */
+    int32_t has_fault;
+    uint32_t fault;
+    const char *fault_name;
+    const char *oui;
+    const char *product_class;
+    const char *request_method;   /* responses: the method answered; NULL otherwise */
+    double response_ms;           /* responses: response time; < 0 when unknown */
+} cwmp_tap_t;
+
 /* The Rust side's answer. */
 typedef struct cwmp_output {
     int32_t claimed;              /* 0: not CWMP, hand the body on */
@@ -79,6 +96,8 @@ typedef struct cwmp_output {
     const cwmp_op_t *ops;
     uint32_t n_ops;
     const char *info;             /* Info column text */
+    const cwmp_tap_t *taps;
+    uint32_t n_taps;
 } cwmp_output_t;
 
 /* One HTTP message of a frame, read from HTTP's own fields by the postdissector. */

@@ -44,6 +44,44 @@ struct Owned {
     ops: Vec<ws::cwmp_op_t>,
     tree: TreeOps,
     info: Vec<u8>,
+    taps: Vec<ws::cwmp_tap_t>,
+    /// The strings the tap records point into.
+    tap_text: Vec<std::ffi::CString>,
+}
+
+/// Keeps `s` alive in `store` and returns a pointer to it (NUL bytes removed).
+fn keep(store: &mut Vec<std::ffi::CString>, s: &str) -> *const c_char {
+    let c = std::ffi::CString::new(s.replace('\0', "")).unwrap_or_default();
+    // The CString's heap buffer does not move when the Vec grows.
+    let p = c.as_ptr();
+    store.push(c);
+    p
+}
+
+fn taps_to_c(
+    taps: &[dissector::TapRecord],
+    store: &mut Vec<std::ffi::CString>,
+) -> Vec<ws::cwmp_tap_t> {
+    taps.iter()
+        .map(|t| ws::cwmp_tap_t {
+            method: keep(store, &t.method),
+            direction: t.direction as i32,
+            kind: t.kind as i32,
+            session: t.session,
+            new_session: i32::from(t.new_session),
+            events: keep(store, &t.events.join("\n")),
+            has_fault: i32::from(t.fault.is_some()),
+            fault: t.fault.unwrap_or(0),
+            fault_name: keep(store, t.fault.map_or("", crate::values::fault_name)),
+            oui: keep(store, &t.oui),
+            product_class: keep(store, &t.product_class),
+            request_method: t
+                .request_method
+                .as_deref()
+                .map_or(std::ptr::null(), |m| keep(store, m)),
+            response_ms: t.response_ms.unwrap_or(-1.0),
+        })
+        .collect()
 }
 
 fn packet_of<'a>(input: &'a ws::cwmp_input_t) -> Packet<'a> {
@@ -129,6 +167,8 @@ fn to_c(v: Verdict) -> Box<Owned> {
             ei: eip,
         });
     }
+    let mut tap_text = Vec::new();
+    let taps = taps_to_c(&v.taps, &mut tap_text);
     let mut info = v.info.replace('\0', "").into_bytes();
     info.push(0);
     let mut owned = Box::new(Owned {
@@ -138,14 +178,20 @@ fn to_c(v: Verdict) -> Box<Owned> {
             ops: std::ptr::null(),
             n_ops: 0,
             info: std::ptr::null(),
+            taps: std::ptr::null(),
+            n_taps: 0,
         },
         ops,
         tree,
         info,
+        taps,
+        tap_text,
     });
     owned.out.ops = owned.ops.as_ptr();
     owned.out.n_ops = u32::try_from(owned.ops.len()).unwrap_or(0);
     owned.out.info = owned.info.as_ptr().cast();
+    owned.out.taps = owned.taps.as_ptr();
+    owned.out.n_taps = u32::try_from(owned.taps.len()).unwrap_or(0);
     owned
 }
 
@@ -173,6 +219,7 @@ fn internal_error(body_len: u32) -> Verdict {
         want_xml: true,
         ops,
         info: "CWMP [internal error]".into(),
+        taps: Vec::new(),
     }
 }
 
