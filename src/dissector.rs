@@ -327,3 +327,33 @@ pub fn dissect_udp(d: &Datagram<'_>, state: &mut crate::sidechannel::UdpState) -
         taps: Vec::new(),
     }
 }
+
+/// The bytes of a frame that Wireshark's XMPP dissector handled: a CWMP connection request (Annex K)?
+pub fn dissect_xmpp(frame: &[u8]) -> Verdict {
+    let Some(node) = crate::sidechannel::xmpp_connection_request(frame) else {
+        return Verdict::default();
+    };
+    let info = "XMPP Connection Request".to_owned();
+    let len = u32::try_from(frame.len()).unwrap_or(u32::MAX);
+    let mut ops = TreeOps::new(len);
+    {
+        use tree::Sink;
+        ops.item(
+            crate::fields::Field::Proto,
+            node.span,
+            &cwmp::Value::None,
+            Some(&format!("CPE WAN Management Protocol, {info}")),
+            false,
+        );
+        ops.push(crate::fields::Field::Proto);
+        tree::render_node(&node, &mut ops);
+        ops.pop();
+    }
+    Verdict {
+        claimed: true,
+        want_xml: false,
+        ops,
+        info,
+        taps: Vec::new(),
+    }
+}

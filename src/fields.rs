@@ -139,7 +139,7 @@ const V_SIG_STATUS: Option<&[(u32, &str)]> = Some(crate::sidechannel::SIG_STATUS
 field_table! {
     Proto => ("cwmp", "CPE WAN Management Protocol", Protocol, None, ""),
     Version => ("cwmp.version", "CWMP Namespace Version", Str, None, "Version part of the urn:dslforum-org:cwmp-1-N namespace, as written (1-0, 1-1, 1-2, ...)"),
-    Direction => ("cwmp.direction", "Direction", U32, V_DIRECTION, "CPE to ACS or ACS to CPE, from the HTTP roles (the HTTP client is the CPE)"),
+    Direction => ("cwmp.direction", "Direction", U32, V_DIRECTION, "CPE to ACS or ACS to CPE, from the HTTP roles (the HTTP client is the CPE); inferred from the message when HTTP gives no roles, and then labelled as inferred"),
     MessageKind => ("cwmp.message_kind", "Message Kind", U32, V_KIND, "Request, response or fault"),
     Method => ("cwmp.method", "Method", Str, None, "RPC method: the name of the SOAP Body's child element"),
     Header => ("cwmp.header", "SOAP Header", None, None, ""),
@@ -177,7 +177,7 @@ field_table! {
     SoapFaultCode => ("cwmp.soap.faultcode", "faultcode", Str, None, ""),
     SoapFaultString => ("cwmp.soap.faultstring", "faultstring", Str, None, ""),
     Fault => ("cwmp.fault", "Fault", None, None, "cwmp:Fault detail"),
-    FaultCode => ("cwmp.fault.code", "FaultCode", U32, V_FAULT, "CWMP fault code (CPE 9000-9899, ACS 8000-8899)"),
+    FaultCode => ("cwmp.fault.code", "FaultCode", U32, V_FAULT, "CWMP fault code (CPE 9000-9899, ACS 8000-8899); the label also names the reserved and vendor-specific ranges"),
     FaultString => ("cwmp.fault.string", "FaultString", Str, None, ""),
     SpvFault => ("cwmp.spv_fault", "SetParameterValuesFault", None, None, ""),
     SpvFaultCode => ("cwmp.spv_fault.code", "FaultCode", U32, V_FAULT, "Fault code for one parameter of a SetParameterValues"),
@@ -201,7 +201,7 @@ field_table! {
     MethodList => ("cwmp.method_list", "MethodList", None, None, ""),
     MethodListEntry => ("cwmp.method_list.method", "Method", Str, None, "A method named in a GetRPCMethodsResponse"),
     FileType => ("cwmp.file_type", "FileType", Str, None, "File type as written"),
-    FileTypeNum => ("cwmp.file_type.num", "FileType Number", U32, V_FILE_TYPE, "Leading number of a standard file type"),
+    FileTypeNum => ("cwmp.file_type.num", "FileType Number", U32, V_FILE_TYPE, "Leading number of a standard file type; the value string is the Download numbering, the label names the type in the message's own numbering (Upload, transfer lists)"),
     Url => ("cwmp.url", "URL", Str, None, ""),
     Username => ("cwmp.username", "Username", Str, None, ""),
     Password => ("cwmp.password", "Password", Str, None, ""),
@@ -295,6 +295,9 @@ field_table! {
     LwCn => ("cwmp.lwn.cn", "CN", Str, None, "Cnonce"),
     LwSignature => ("cwmp.lwn.signature", "Signature", Str, None, "HMAC-SHA1 of the body, as written"),
     XmppConnReq => ("cwmp.xmpp_connection_request", "XMPP Connection Request", Str, None, "TR-069 Annex K connection request carried by XMPP: the stanza's type"),
+    XmppFrom => ("cwmp.xmpp_connection_request.from", "From", Str, None, "JID of the ACS"),
+    XmppTo => ("cwmp.xmpp_connection_request.to", "To", Str, None, "JID of the CPE (ManagementServer.ConnReqJabberID)"),
+    XmppId => ("cwmp.xmpp_connection_request.id", "Stanza ID", Str, None, ""),
     XmlEncoding => ("cwmp.encoding", "Character Encoding", Str, None, "Character encoding used to decode the text"),
 }
 

@@ -532,3 +532,71 @@ mod tests {
         let _ = lw_notification_node(b"", None);
     }
 }
+
+/// The namespace of XMPP connection requests (TR-069 Annex K).
+pub const XMPP_CONNREQ_NS: &[u8] = b"urn:broadband-forum-org:cwmp:xmppConnReq-1-0";
+
+/// Decodes an XMPP connection request (an `iq` stanza whose `connectionRequest` child is in the Annex K
+/// namespace) found anywhere in `p`, the bytes of one frame. `None` when there is none.
+pub fn xmpp_connection_request(p: &[u8]) -> Option<Node> {
+    let ns = find(p, XMPP_CONNREQ_NS)?;
+    // The stanza starts at the last `<iq` before the namespace declaration.
+    let start = p[..ns].windows(3).rposition(|w| w == b"<iq")?;
+    let dom = xml::parse(
+        &p[start..],
+        start,
+        Charset::Utf8,
+        XmlLimits {
+            max_depth: 8,
+            max_elements: 64,
+        },
+    );
+    let iq = dom.root?;
+    let attr = |name: &[u8]| {
+        dom.attrs_of(iq)
+            .iter()
+            .find(|a| a.local == name)
+            .map(|a| (a.value.to_string(), a.span))
+    };
+    let (kind, kind_span) = attr(b"type").unwrap_or_default();
+    let mut head = Node::new(F::XmppConnReq, dom.elem(iq).span, Value::Str(kind.clone()));
+    head.label = Some(format!("XMPP Connection Request (iq type {kind})"));
+    let _ = kind_span;
+    for (name, field) in [
+        (&b"from"[..], F::XmppFrom),
+        (b"to", F::XmppTo),
+        (b"id", F::XmppId),
+    ] {
+        if let Some((v, span)) = attr(name) {
+            head.children.push(Node::new(field, span, Value::Str(v)));
+        }
+    }
+    for c in dom.children(iq) {
+        if dom.elem(c).local != b"connectionRequest" {
+            continue;
+        }
+        for k in dom.children(c) {
+            let e = dom.elem(k);
+            let t = e.text.as_deref().unwrap_or("").trim().to_owned();
+            match e.local {
+                b"username" => {
+                    head.children
+                        .push(Node::new(F::Username, e.text_span, Value::Str(t)))
+                }
+                b"password" => {
+                    let mut n = Node::new(F::Password, e.text_span, Value::Str(t.clone()));
+                    if !t.is_empty() {
+                        n.issue(Expert::Credentials, "Connection-request password in the XMPP stanza (clear text unless the stream is TLS)");
+                    }
+                    head.children.push(n);
+                }
+                _ => {}
+            }
+        }
+    }
+    head.issue(
+        Expert::ConnectionRequest,
+        "XMPP connection request from the ACS",
+    );
+    Some(head)
+}

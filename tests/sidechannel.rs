@@ -169,3 +169,65 @@ fn lightweight_notifications_are_decoded() {
         ]]
     );
 }
+
+#[test]
+fn xmpp_connection_requests_are_marked() {
+    use cwmp_capgen::Dir;
+    let mut cap = Capture::new();
+    let mut f = cap.tcp_flow(addr("192.0.2.10:40000"), addr("198.51.100.5:5222"));
+    cap.send(
+        &mut f,
+        Dir::ClientToServer,
+        b"<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='xmpp.example' version='1.0'>",
+    );
+    cap.send(
+        &mut f,
+        Dir::ServerToClient,
+        b"<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' from='xmpp.example' id='s1' version='1.0'>",
+    );
+    cap.send(
+        &mut f,
+        Dir::ServerToClient,
+        b"<iq type=\"get\" from=\"acs@xmpp.example/acs\" to=\"cpe1@xmpp.example/cwmp\" id=\"cr001\">\
+          <connectionRequest xmlns=\"urn:broadband-forum-org:cwmp:xmppConnReq-1-0\">\
+          <username>cruser</username><password>crpass</password></connectionRequest></iq>",
+    );
+    cap.send(&mut f, Dir::ClientToServer, b"<iq type=\"result\" from=\"cpe1@xmpp.example/cwmp\" to=\"acs@xmpp.example/acs\" id=\"cr001\"/>");
+    let pcap = write_capture(&cap, "xmpp");
+    let rows = fields(
+        &pcap,
+        "cwmp.xmpp_connection_request",
+        &[
+            "cwmp.xmpp_connection_request",
+            "cwmp.xmpp_connection_request.to",
+            "cwmp.username",
+            "cwmp.password",
+            "frame.protocols",
+        ],
+    );
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        rows[0][..4],
+        ["get", "cpe1@xmpp.example/cwmp", "cruser", "crpass"]
+    );
+    assert!(rows[0][4].contains("xmpp"), "{:?}", rows[0]);
+}
+
+#[test]
+fn stun_tr111_attributes_are_decoded_by_wiresharks_own_stun_dissector() {
+    // Classic STUN (RFC 3489) Binding Request from the CPE's UDP connection-request port, with TR-111's
+    // CONNECTION-REQUEST-BINDING (0xC001, "dslforum.org/TR-111 ") and BINDING-CHANGE (0xC002, empty).
+    let mut msg = vec![0x00, 0x01, 0x00, 0x00];
+    msg.extend_from_slice(&[0x11; 16]);
+    let mut attrs = vec![0xC0, 0x01, 0x00, 0x14];
+    attrs.extend_from_slice(b"dslforum.org/TR-111 ");
+    attrs.extend_from_slice(&[0xC0, 0x02, 0x00, 0x00]);
+    msg[2..4].copy_from_slice(&(attrs.len() as u16).to_be_bytes());
+    msg.extend_from_slice(&attrs);
+    let mut cap = Capture::new();
+    cap.udp(addr("192.0.2.10:40123"), addr("198.51.100.9:3478"), &msg);
+    let pcap = write_capture(&cap, "stun");
+    let rows = fields(&pcap, "", &["classicstun.att.type", "frame.protocols"]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], "0xc001|0xc002", "{:?}", rows[0]);
+}

@@ -420,6 +420,33 @@ static guint32 finfo_uint(GPtrArray *a, guint k)
 
 #define CWMP_MAX_HTTP_MSGS 16
 
+/* XMPP connection requests (Annex K): Wireshark's XMPP dissector shows the stanza as generic XML;
+ * mark it as CWMP. */
+static int dissect_xmpp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    cwmp_output_t *out;
+    const char *exc_msg = NULL;
+    unsigned long exc_code;
+    guint captured = tvb_captured_length(tvb);
+    if (captured == 0)
+        return 0;
+    /* Within the captured length this cannot throw. */
+    out = cwmp_rs_xmpp(tvb_get_ptr(tvb, 0, (gint)captured), captured);
+    if (out == NULL)
+        return 0;
+    if (!out->claimed) {
+        cwmp_rs_free(out);
+        return 0;
+    }
+    exc_code = replay_output(tvb, pinfo, tree, out, &exc_msg);
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", out->info);
+    cwmp_rs_free(out);
+    if (exc_code != 0)
+        show_caught(tvb, pinfo, tree, exc_code, exc_msg);
+    return (int)captured;
+}
+
 static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     GPtrArray *methods, *codes, *bodies, *locations;
@@ -431,6 +458,8 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     unsigned long exc_code;
 
     body_frame = 0; /* the next dissection of any frame numbers its bodies from 0 */
+    if (proto_is_frame_protocol(pinfo->layers, "xmpp"))
+        return dissect_xmpp_frame(tvb, pinfo, tree);
     memset(msgs, 0, sizeof msgs);
     /* Later passes read what the first pass stored (HTTP's fields may not even be there then). */
     if (!PINFO_FD_VISITED(pinfo)) {

@@ -137,6 +137,7 @@ typedef struct cwmp_udp_input {
 cwmp_output_t *cwmp_rs_dissect(const cwmp_input_t *in);
 cwmp_output_t *cwmp_rs_http(const cwmp_http_input_t *in);
 cwmp_output_t *cwmp_rs_udp(const cwmp_udp_input_t *in);
+cwmp_output_t *cwmp_rs_xmpp(const uint8_t *frame, uint32_t len);
 void cwmp_rs_free(cwmp_output_t *out);
 void cwmp_rs_reset(void);
 

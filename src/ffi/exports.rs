@@ -354,6 +354,25 @@ pub unsafe extern "C" fn cwmp_rs_udp(input: *const ws::cwmp_udp_input_t) -> *mut
     }
 }
 
+/// Looks for an XMPP connection request in the bytes of a frame the XMPP dissector handled.
+///
+/// # Safety
+/// `frame` must be readable for `len` bytes (or NULL with `len` 0).
+#[no_mangle]
+pub unsafe extern "C" fn cwmp_rs_xmpp(frame: *const u8, len: u32) -> *mut ws::cwmp_output_t {
+    let bytes: &[u8] = if frame.is_null() || len == 0 {
+        &[]
+    } else {
+        // SAFETY: tvb_get_ptr(tvb, 0, len) in the shim, valid until the postdissector returns.
+        unsafe { std::slice::from_raw_parts(frame, len as usize) }
+    };
+    let result = catch_unwind(|| dissector::dissect_xmpp(bytes));
+    match result.map(|v| catch_unwind(AssertUnwindSafe(|| to_c(v)))) {
+        Ok(Ok(owned)) => Box::into_raw(owned).cast(),
+        _ => std::ptr::null_mut(),
+    }
+}
+
 /// Forgets all session state (file closed or reopened, preferences changed).
 #[no_mangle]
 pub extern "C" fn cwmp_rs_reset() {
