@@ -231,3 +231,56 @@ fn stun_tr111_attributes_are_decoded_by_wiresharks_own_stun_dissector() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0][0], "0xc001|0xc002", "{:?}", rows[0]);
 }
+
+#[test]
+fn ports_are_preferences() {
+    // A body without a content type on TCP 9000: only the port table can give it to CWMP once the
+    // heuristic is off.
+    let o = Opts {
+        acs: addr("198.51.100.1:9000"),
+        content_type: None,
+        ..Opts::default()
+    };
+    let pcap = session_capture(
+        "tcp-9000",
+        &[(fixture("inform-mikrotik.xml"), Vec::new())],
+        &o,
+    );
+    let off = [
+        "--disable-heuristic",
+        "cwmp_http",
+        "-d",
+        "tcp.port==9000,http",
+    ];
+    assert!(fields_opts(&pcap, "cwmp.method", &["cwmp.method"], &off).is_empty());
+    let on = [
+        "--disable-heuristic",
+        "cwmp_http",
+        "-o",
+        "cwmp.tcp.ports:7547,9000",
+    ];
+    assert_eq!(
+        fields_opts(&pcap, "cwmp.method", &["cwmp.method"], &on),
+        vec![vec!["Inform".to_string()]]
+    );
+    // UDP: another port for connection requests, with the heuristic off.
+    let mut cap = Capture::new();
+    cap.udp(
+        addr("198.51.100.1:5000"),
+        addr("203.0.113.7:9999"),
+        &cr(1_714_557_600, 5, "00"),
+    );
+    let pcap = write_capture(&cap, "udp-9999");
+    let off = ["--disable-heuristic", "cwmp_udp"];
+    assert!(fields_opts(&pcap, "cwmp", &["cwmp.udp_cr.id"], &off).is_empty());
+    let on = [
+        "--disable-heuristic",
+        "cwmp_udp",
+        "-o",
+        "cwmp.udp.port:9999",
+    ];
+    assert_eq!(
+        fields_opts(&pcap, "cwmp", &["cwmp.udp_cr.id"], &on),
+        vec![vec!["5".to_string()]]
+    );
+}
