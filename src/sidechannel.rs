@@ -476,63 +476,6 @@ fn lines(p: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc2202_hmac_sha1_vector() {
-        // RFC 2202 test case 2.
-        assert_eq!(
-            hmac_sha1_hex(b"Jefe", b"what do ya want for nothing?"),
-            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
-        );
-    }
-
-    #[test]
-    fn parses_annex_g_request() {
-        let p = b"GET http://203.0.113.7:40123?ts=1714557600&id=1001&un=cruser&cn=9f2c4a&sig=ABC HTTP/1.1\r\nHost: 203.0.113.7:40123\r\n\r\n";
-        assert!(looks_like_udp_cr(p));
-        let cr = parse_udp_cr(p).unwrap();
-        assert_eq!(cr.ts.as_ref().unwrap().value, "1714557600");
-        assert_eq!(cr.un.as_ref().unwrap().value, "cruser");
-        let s = cr.sig.as_ref().unwrap().span;
-        assert_eq!(&p[s.range()], b"ABC");
-        assert_eq!(cr.host.as_ref().unwrap().value, "203.0.113.7:40123");
-        assert_eq!(cr.check(None), SigCheck::NotChecked);
-        assert_eq!(cr.check(Some("pw")), SigCheck::Invalid);
-    }
-
-    #[test]
-    fn replays_are_remembered_per_file() {
-        let cr = parse_udp_cr(b"GET http://h?ts=1&id=7&un=u&cn=c&sig=x HTTP/1.1\r\n\r\n").unwrap();
-        let mut st = UdpState::default();
-        assert_eq!(st.replay_of(1, false, &cr), None);
-        assert_eq!(st.replay_of(2, false, &cr), Some(1));
-        assert_eq!(st.replay_of(2, true, &cr), Some(1));
-        assert_eq!(st.replay_of(1, true, &cr), None);
-    }
-
-    #[test]
-    fn odd_inputs_do_not_panic() {
-        for p in [
-            &b"GET "[..],
-            b"GET ?",
-            b"GET http://x?ts=%",
-            b"GET http://x?ts=%4",
-            b"GET http://x?=&&=",
-            b"GET a\nHost:",
-        ] {
-            let _ = parse_udp_cr(p).map(|c| udp_cr_node(&c, c.check(Some("k")), None, 0, p.len()));
-        }
-        let _ = lw_notification_node(
-            b"POST / HTTP/1.1\r\nSignature: 00\r\n\r\n<Notification/>",
-            Some("k"),
-        );
-        let _ = lw_notification_node(b"", None);
-    }
-}
-
 /// The namespace of XMPP connection requests (TR-069 Annex K).
 pub const XMPP_CONNREQ_NS: &[u8] = b"urn:broadband-forum-org:cwmp:xmppConnReq-1-0";
 
@@ -599,4 +542,61 @@ pub fn xmpp_connection_request(p: &[u8]) -> Option<Node> {
         "XMPP connection request from the ACS",
     );
     Some(head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc2202_hmac_sha1_vector() {
+        // RFC 2202 test case 2.
+        assert_eq!(
+            hmac_sha1_hex(b"Jefe", b"what do ya want for nothing?"),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+        );
+    }
+
+    #[test]
+    fn parses_annex_g_request() {
+        let p = b"GET http://203.0.113.7:40123?ts=1714557600&id=1001&un=cruser&cn=9f2c4a&sig=ABC HTTP/1.1\r\nHost: 203.0.113.7:40123\r\n\r\n";
+        assert!(looks_like_udp_cr(p));
+        let cr = parse_udp_cr(p).unwrap();
+        assert_eq!(cr.ts.as_ref().unwrap().value, "1714557600");
+        assert_eq!(cr.un.as_ref().unwrap().value, "cruser");
+        let s = cr.sig.as_ref().unwrap().span;
+        assert_eq!(&p[s.range()], b"ABC");
+        assert_eq!(cr.host.as_ref().unwrap().value, "203.0.113.7:40123");
+        assert_eq!(cr.check(None), SigCheck::NotChecked);
+        assert_eq!(cr.check(Some("pw")), SigCheck::Invalid);
+    }
+
+    #[test]
+    fn replays_are_remembered_per_file() {
+        let cr = parse_udp_cr(b"GET http://h?ts=1&id=7&un=u&cn=c&sig=x HTTP/1.1\r\n\r\n").unwrap();
+        let mut st = UdpState::default();
+        assert_eq!(st.replay_of(1, false, &cr), None);
+        assert_eq!(st.replay_of(2, false, &cr), Some(1));
+        assert_eq!(st.replay_of(2, true, &cr), Some(1));
+        assert_eq!(st.replay_of(1, true, &cr), None);
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        for p in [
+            &b"GET "[..],
+            b"GET ?",
+            b"GET http://x?ts=%",
+            b"GET http://x?ts=%4",
+            b"GET http://x?=&&=",
+            b"GET a\nHost:",
+        ] {
+            let _ = parse_udp_cr(p).map(|c| udp_cr_node(&c, c.check(Some("k")), None, 0, p.len()));
+        }
+        let _ = lw_notification_node(
+            b"POST / HTTP/1.1\r\nSignature: 00\r\n\r\n<Notification/>",
+            Some("k"),
+        );
+        let _ = lw_notification_node(b"", None);
+    }
 }

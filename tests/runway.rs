@@ -472,7 +472,7 @@ fn malformed_bodies_leave_tshark_running_with_an_expert_item() {
     let seed = String::from_utf8(fixture("inform-mikrotik.xml")).unwrap();
     // Truncated in the middle of the parameter list.
     let cut = seed.find("Device.DeviceInfo.HardwareVersion").unwrap();
-    let (rows, _) = malformed("truncated", seed[..cut].as_bytes().to_vec());
+    let (rows, _) = malformed("truncated", seed.as_bytes()[..cut].to_vec());
     assert_eq!(
         rows[0][0], "Inform",
         "what was decoded before the error is shown"

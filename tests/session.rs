@@ -71,9 +71,11 @@ fn spv_response(id: &str) -> Vec<u8> {
     )
 }
 
-/// Builds a capture from several connections, each a list of (request body, response body); the
-/// response comes `delay` after its request.
-fn capture(name: &str, conns: &[(&str, Vec<(Vec<u8>, Vec<u8>)>)], delay: Duration) -> PathBuf {
+/// A connection: the CPE's address and its (request body, response body) exchanges.
+type Conn<'a> = (&'a str, Vec<(Vec<u8>, Vec<u8>)>);
+
+/// Builds a capture from several connections; each response comes `delay` after its request.
+fn capture(name: &str, conns: &[Conn<'_>], delay: Duration) -> PathBuf {
     let mut cap = Capture::new();
     let o = Opts::default();
     for (cpe, exchanges) in conns {

@@ -11,8 +11,7 @@
 use std::borrow::Cow;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{Namespace, QName, ResolveResult};
-use quick_xml::NsReader;
+use quick_xml::Reader;
 
 use super::model::Span;
 
@@ -48,14 +47,6 @@ impl Ns {
                 Some(ver) => parse_cwmp_version(ver).unwrap_or(Ns::Other),
                 None => Ns::Other,
             },
-        }
-    }
-
-    fn of_resolved(r: &ResolveResult<'_>) -> Ns {
-        match r {
-            ResolveResult::Unbound => Ns::None,
-            ResolveResult::Bound(Namespace(uri)) => Ns::of_uri(uri),
-            ResolveResult::Unknown(_) => Ns::Undeclared,
         }
     }
 
@@ -253,11 +244,6 @@ fn char_ref(name: &[u8]) -> Option<char> {
     char::from_u32(v)
 }
 
-/// True for characters XML 1.0 forbids in text (C0 controls other than tab, LF and CR).
-fn is_forbidden(c: char) -> bool {
-    (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')
-}
-
 /// Unescapes an attribute value or text with references, with the same rules as text.
 fn unescape<'a>(raw: &'a [u8], charset: Charset) -> (Cow<'a, str>, bool) {
     if !raw.contains(&b'&') {
@@ -272,7 +258,7 @@ fn unescape<'a>(raw: &'a [u8], charset: Charset) -> (Cow<'a, str>, bool) {
         let after = &rest[amp + 1..];
         match after.find(';') {
             Some(semi) if semi <= 12 => {
-                let name = after[..semi].as_bytes();
+                let name = &after.as_bytes()[..semi];
                 match predefined_entity(name).or_else(|| char_ref(name)) {
                     Some(c) => out.push(c),
                     None => {
@@ -298,6 +284,8 @@ struct Open {
     last_child: Option<u32>,
     has_child: bool,
     text: Option<TextAcc>,
+    /// Length of the namespace scope stack before this element's declarations.
+    ns_mark: usize,
 }
 
 /// Text of a leaf element being accumulated from several events.
@@ -309,10 +297,96 @@ struct TextAcc {
     first: Option<(usize, usize)>,
 }
 
+/// The namespace declarations in scope: (prefix, namespace), innermost last; the default namespace has
+/// the empty prefix. Resolving a prefix walks back from the innermost declaration. Documents declare a
+/// handful of prefixes, mostly on the root, so this costs a few comparisons per element: far less than
+/// a general resolver that rebuilds its scope on every event (the parser's single largest cost before).
+#[derive(Default)]
+struct Scopes<'a> {
+    decls: Vec<(&'a [u8], Ns)>,
+}
+
+impl<'a> Scopes<'a> {
+    /// Records the `xmlns` and `xmlns:p` attributes of a start tag.
+    fn declare(&mut self, s: &BytesStart<'_>, input: &'a [u8]) {
+        for a in s.attributes().with_checks(false).flatten() {
+            let key = a.key.as_ref();
+            let prefix: &[u8] = if key == b"xmlns" {
+                b""
+            } else if let Some(p) = key.strip_prefix(b"xmlns:") {
+                p
+            } else {
+                continue;
+            };
+            let uri: &[u8] = &a.value;
+            let ns = match (prefix.is_empty(), uri.is_empty()) {
+                // xmlns="" takes the default namespace away.
+                (true, true) => Ns::None,
+                // xmlns:p="" is not allowed in XML 1.0: the prefix is as good as undeclared.
+                (false, true) => Ns::Undeclared,
+                _ => Ns::of_uri(uri),
+            };
+            self.decls.push((borrow_from(input, prefix), ns));
+        }
+    }
+
+    /// The namespace of a prefix (`b""`: the default namespace).
+    fn lookup(&self, prefix: &[u8]) -> Ns {
+        match self.decls.iter().rev().find(|(p, _)| *p == prefix) {
+            Some((_, ns)) => *ns,
+            None if prefix.is_empty() => Ns::None,
+            None if prefix == b"xml" => Ns::Other,
+            None => Ns::Undeclared,
+        }
+    }
+
+    /// An element name: unprefixed names take the default namespace.
+    fn element(&self, qname: &[u8]) -> Ns {
+        match qname.iter().position(|&b| b == b':') {
+            Some(c) => self.lookup(&qname[..c]),
+            None => self.lookup(b""),
+        }
+    }
+
+    /// An attribute name: unprefixed attributes are in no namespace.
+    fn attribute(&self, qname: &[u8]) -> Ns {
+        match qname.iter().position(|&b| b == b':') {
+            Some(c) => self.lookup(&qname[..c]),
+            None => Ns::None,
+        }
+    }
+}
+
+/// `part` as a slice of `input` when it lies inside it (quick-xml borrows event bytes from a slice
+/// reader), found by address; an empty slice otherwise. Safe code: addresses are only compared.
+fn offset_in(input: &[u8], part: &[u8]) -> Option<usize> {
+    let off = (part.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+    (off <= input.len() && part.len() <= input.len() - off).then_some(off)
+}
+
+fn borrow_from<'a>(input: &'a [u8], part: &[u8]) -> &'a [u8] {
+    match offset_in(input, part) {
+        Some(off) => &input[off..off + part.len()],
+        None => &[],
+    }
+}
+
+/// True when a start tag has anything besides its name (attributes or namespace declarations).
+fn has_attributes(s: &BytesStart<'_>) -> bool {
+    s.attributes_raw()
+        .iter()
+        .any(|&b| !b.is_ascii_whitespace() && b != b'/')
+}
+
 /// Builds the element tree of `input`. `base` is added to every span (used when a BOM was skipped).
 pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimits) -> Dom<'a> {
-    let mut dom = Dom::default();
-    let mut reader = NsReader::from_reader(input);
+    // A CWMP element takes some 40 bytes of markup and text: reserve once instead of growing.
+    let guess = (input.len() / 40 + 16).min(limits.max_elements as usize);
+    let mut dom = Dom {
+        elems: Vec::with_capacity(guess),
+        ..Dom::default()
+    };
+    let mut reader = Reader::from_reader(input);
     {
         let cfg = reader.config_mut();
         cfg.trim_text(false);
@@ -321,18 +395,17 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
         cfg.allow_unmatched_ends = false;
         cfg.check_comments = false;
     }
+    let mut scopes = Scopes::default();
     let mut stack: Vec<Open> = Vec::new();
     let mut top_last: Option<u32> = None;
     let mut skipped_depth = 0usize;
     let mut depth_reported = false;
     loop {
         let before = reader.buffer_position();
-        let ev = reader
-            .read_resolved_event()
-            .map(|(r, e)| (Ns::of_resolved(&r), e));
+        let ev = reader.read_event();
         let after = reader.buffer_position();
-        let (resolved, ev) = match ev {
-            Ok(pair) => pair,
+        let ev = match ev {
+            Ok(e) => e,
             Err(e) => {
                 let pos = (reader.error_position() as usize + base) as u32;
                 dom.problems.push(XmlProblem::Syntax {
@@ -364,10 +437,33 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
                     break;
                 }
                 let idx = dom.elems.len() as u32;
-                let attrs = collect_attrs(&reader, s, input, before, base, charset, &mut dom);
-                let qlen = s.name().as_ref().len();
-                let local = local_of(s.name(), input, before);
-                let name_span = Span::new(before as usize + base + 1, qlen);
+                let ns_mark = scopes.decls.len();
+                let with_attrs = has_attributes(s);
+                if with_attrs && memfind(s.attributes_raw(), b"xmlns") {
+                    scopes.declare(s, input);
+                }
+                let qname = borrow_from(input, s.name().as_ref());
+                let qname = if qname.is_empty() {
+                    // Not borrowed (cannot happen with a slice reader): take it from the tag text.
+                    let start = before as usize + 1;
+                    input
+                        .get(start..start + s.name().as_ref().len())
+                        .unwrap_or_default()
+                } else {
+                    qname
+                };
+                let resolved = scopes.element(qname);
+                let local = match qname.iter().position(|&b| b == b':') {
+                    Some(c) => &qname[c + 1..],
+                    None => qname,
+                };
+                let attrs = if with_attrs {
+                    collect_attrs(&scopes, s, input, before, base, charset, &mut dom)
+                } else {
+                    let n = dom.attrs.len() as u32;
+                    n..n
+                };
+                let name_span = Span::new(before as usize + base + 1, qname.len());
                 dom.elems.push(Elem {
                     ns: resolved,
                     local,
@@ -402,12 +498,15 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
                         top_last = Some(idx);
                     }
                 }
-                if !empty {
+                if empty {
+                    scopes.decls.truncate(ns_mark);
+                } else {
                     stack.push(Open {
                         idx: Some(idx),
                         last_child: None,
                         has_child: false,
                         text: None,
+                        ns_mark,
                     });
                 }
             }
@@ -417,15 +516,15 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
                     continue;
                 }
                 let Some(open) = stack.pop() else { continue };
+                scopes.decls.truncate(open.ns_mark);
                 if let Some(i) = open.idx {
                     finish_elem(&mut dom, i, open, input, base, charset, after);
                 }
             }
-            Event::Text(ref t) => {
+            Event::Text(_) => {
                 if skipped_depth > 0 {
                     continue;
                 }
-                let _ = t;
                 add_text(
                     &mut stack,
                     input,
@@ -506,19 +605,12 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
     dom
 }
 
-fn local_of<'a>(q: QName<'_>, input: &'a [u8], before: u64) -> &'a [u8] {
-    // Borrow the local name from the input (the event may own a copy in other reader modes).
-    let q = q.as_ref();
-    let start = before as usize + 1;
-    let full = input.get(start..start + q.len()).unwrap_or_default();
-    match full.iter().position(|&b| b == b':') {
-        Some(colon) => &full[colon + 1..],
-        None => full,
-    }
+fn memfind(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 fn collect_attrs<'a>(
-    reader: &NsReader<&'a [u8]>,
+    scopes: &Scopes<'a>,
     s: &BytesStart<'_>,
     input: &'a [u8],
     before: u64,
@@ -534,31 +626,33 @@ fn collect_attrs<'a>(
         if key.as_ref().starts_with(b"xmlns") {
             continue;
         }
-        let (r, _) = reader.resolve_attribute(key);
-        let ns = Ns::of_resolved(&r);
+        let ns = scopes.attribute(key.as_ref());
         let raw: &[u8] = &a.value;
-        // Find the value inside the tag bytes to borrow it and know its span.
-        let (vspan, vraw): (Span, &'a [u8]) = match find_sub(tag, raw) {
-            Some(off) => (
-                Span::new(tag_start + off + base, raw.len()),
-                &tag[off..off + raw.len()],
+        // The value's bytes and span: by address when borrowed from the input (exact even when two
+        // attributes have the same value), else by searching the tag.
+        let (vspan, vraw): (Span, &'a [u8]) = match offset_in(input, raw) {
+            Some(off) if !raw.is_empty() => (
+                Span::new(off + base, raw.len()),
+                &input[off..off + raw.len()],
             ),
-            None => (Span::new(tag_start + base, 0), &[]),
+            _ => match find_sub(tag, raw) {
+                Some(off) => (
+                    Span::new(tag_start + off + base, raw.len()),
+                    &tag[off..off + raw.len()],
+                ),
+                None => (Span::new(tag_start + base, 0), &[]),
+            },
         };
         let (value, _) = unescape(vraw, charset);
-        let local_full = key.as_ref();
-        let local_start = local_full
-            .iter()
-            .position(|&b| b == b':')
-            .map_or(0, |c| c + 1);
-        let local = match find_sub(tag, local_full) {
-            Some(off) => &tag[off + local_start..off + local_full.len()],
-            None => &[],
+        let local_full = borrow_from(input, key.as_ref());
+        let local = match local_full.iter().position(|&b| b == b':') {
+            Some(c) => &local_full[c + 1..],
+            None => local_full,
         };
         let value_ns = if ns == Ns::Xsi && local == b"type" {
             match value.find(':') {
-                // Resolving the whole QName resolves its prefix in this element's scope.
-                Some(_) => Ns::of_resolved(&reader.resolve_element(QName(value.as_bytes())).0),
+                // The prefix of a QName value resolves in this element's scope.
+                Some(c) => scopes.lookup(value[..c].as_bytes()),
                 None => Ns::None,
             }
         } else {
@@ -671,14 +765,19 @@ fn finish_elem<'a>(
 }
 
 fn check_chars(dom: &mut Dom<'_>, _base: usize) {
-    let mut found = Vec::new();
-    for e in &dom.elems {
-        if let Some(t) = &e.text {
-            if t.chars().any(is_forbidden) {
-                found.push(XmlProblem::InvalidChar { span: e.text_span });
-            }
-        }
-    }
+    // Forbidden characters are ASCII controls, and UTF-8 never uses ASCII bytes inside a multi-byte
+    // character: a byte scan finds them in any decoded text.
+    let forbidden = |b: &u8| *b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r');
+    let found: Vec<XmlProblem> = dom
+        .elems
+        .iter()
+        .filter(|e| {
+            e.text
+                .as_deref()
+                .is_some_and(|t| t.as_bytes().iter().any(forbidden))
+        })
+        .map(|e| XmlProblem::InvalidChar { span: e.text_span })
+        .collect();
     dom.problems.extend(found);
 }
 

@@ -212,7 +212,7 @@ impl Default for Opts {
 /// The CPE's POST carrying `body` (empty: an empty POST).
 pub fn post(body: &[u8], o: &Opts) -> Request {
     let mut r = Request::post("/cwmp")
-        .header("Host", &o.acs.to_string())
+        .header("Host", o.acs.to_string())
         .header("User-Agent", "cwmp-tests");
     if !body.is_empty() {
         if let Some(ct) = &o.content_type {
