@@ -90,10 +90,28 @@ pub struct Verdict {
     pub taps: Vec<TapRecord>,
 }
 
+/// How much of the tree a packet needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Every item: a visible tree, or an invisible one from which a filter, column or colouring rule
+    /// reads CWMP fields.
+    #[default]
+    Full,
+    /// The protocol item and expert items only: no tree, or an invisible one in which no CWMP field
+    /// is referenced. The body is still parsed once and the Info column, taps and session state are
+    /// computed as usual; only the other tree operations (and their strings) are not built.
+    ExpertsOnly,
+}
+
 /// Dissects one body on its own (no session context). Never panics on any input.
 pub fn dissect(p: &Packet<'_>) -> Verdict {
+    dissect_with(p, Detail::Full)
+}
+
+/// [`dissect`] with the given level of detail.
+pub fn dissect_with(p: &Packet<'_>, detail: Detail) -> Verdict {
     match parse_packet(p) {
-        Some((msg, _)) => verdict(p, &msg, None),
+        Some((msg, _)) => verdict_with(p, &msg, None, detail),
         None => Verdict::default(),
     }
 }
@@ -129,14 +147,18 @@ fn parse_packet(p: &Packet<'_>) -> Option<(cwmp::Message, Options)> {
     Some((msg, opts))
 }
 
-fn verdict(
+fn verdict_with(
     p: &Packet<'_>,
     msg: &cwmp::Message,
     record: Option<&crate::session::Record>,
+    detail: Detail,
 ) -> Verdict {
     let info = cwmp::summary::info_line(msg);
     let body_len = u32::try_from(p.body.len()).unwrap_or(u32::MAX);
-    let mut ops = TreeOps::new(body_len);
+    let mut ops = match detail {
+        Detail::Full => TreeOps::new(body_len),
+        Detail::ExpertsOnly => TreeOps::experts_only(body_len),
+    };
     tree::render_with_session(msg, body_len, &info, record, &mut ops);
     Verdict {
         claimed: true,
@@ -157,11 +179,22 @@ pub fn dissect_in_session(
     at: At,
     tracker: &mut crate::session::Tracker,
 ) -> Verdict {
+    dissect_in_session_with(p, at, tracker, Detail::Full)
+}
+
+/// [`dissect_in_session`] with the given level of detail; the session state is updated the same way
+/// whatever the detail.
+pub fn dissect_in_session_with(
+    p: &Packet<'_>,
+    at: At,
+    tracker: &mut crate::session::Tracker,
+    detail: Detail,
+) -> Verdict {
     let Some((msg, opts)) = parse_packet(p) else {
         return Verdict::default();
     };
     let record = tracker.on_body(at, &msg, opts.direction);
-    let mut v = verdict(p, &msg, Some(&record));
+    let mut v = verdict_with(p, &msg, Some(&record), detail);
     v.taps = tap_records(&msg, opts.direction, &record);
     v
 }
@@ -355,5 +388,53 @@ pub fn dissect_xmpp(frame: &[u8]) -> Verdict {
         ops,
         info,
         taps: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::OpCode;
+
+    fn packet(body: &[u8]) -> Packet<'_> {
+        Packet {
+            body,
+            reported_len: body.len() + 10,
+            via: Via::Port,
+            http: HttpKind::Response,
+            media_params: None,
+            prefs: Prefs::default(),
+        }
+    }
+
+    #[test]
+    fn experts_only_keeps_experts_info_and_verdict() {
+        // A CPE message sent by the "ACS", cut short: wrong-sender and truncation experts.
+        let body = include_bytes!("../tests/fixtures/inform-mikrotik.xml");
+        let p = packet(body);
+        let full = dissect_with(&p, Detail::Full);
+        let lean = dissect_with(&p, Detail::ExpertsOnly);
+        assert!(full.claimed && lean.claimed);
+        assert_eq!(full.want_xml, lean.want_xml);
+        assert_eq!(full.info, lean.info);
+        assert!(full.ops.ops.len() > lean.ops.ops.len());
+        let items: Vec<_> = lean
+            .ops
+            .ops
+            .iter()
+            .filter(|o| o.code != OpCode::Expert)
+            .collect();
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert_eq!(items[0].code, OpCode::Protocol);
+        assert_eq!(items[0], &full.ops.ops[0]);
+        assert!(!full.ops.experts().is_empty());
+        assert_eq!(full.ops.experts(), lean.ops.experts());
+    }
+
+    #[test]
+    fn not_cwmp_is_not_claimed_at_any_detail() {
+        let p = packet(b"<html><body>hello</body></html>");
+        assert!(!dissect_with(&p, Detail::ExpertsOnly).claimed);
+        assert!(!dissect_with(&p, Detail::Full).claimed);
     }
 }

@@ -75,12 +75,31 @@ pub struct TreeOps {
     depth: usize,
     /// Bytes the items may cover: spans are clamped to this.
     pub limit: u32,
+    /// Record expert items only (see [`TreeOps::experts_only`]).
+    experts_only: bool,
 }
 
 impl TreeOps {
     pub fn new(limit: u32) -> TreeOps {
+        // Sized from the body once, instead of doubling (and copying) as items arrive: about one
+        // operation per 48 bytes of CWMP XML, and strings about the size of the body's text.
+        let body = limit as usize;
+        TreeOps {
+            ops: Vec::with_capacity(body / 48 + 8),
+            text: Vec::with_capacity(body / 2 + 64),
+            limit,
+            ..TreeOps::default()
+        }
+    }
+
+    /// A sink that keeps only the protocol item and the expert items, for packets whose tree nobody
+    /// reads (no tree, or an invisible one in which no CWMP field is referenced): Wireshark still
+    /// reports expert items to its expert tap (`-z expert`) without a tree, so they must not be
+    /// skipped.
+    pub fn experts_only(limit: u32) -> TreeOps {
         TreeOps {
             limit,
+            experts_only: true,
             ..TreeOps::default()
         }
     }
@@ -152,6 +171,11 @@ impl Sink for TreeOps {
         label: Option<&str>,
         generated: bool,
     ) {
+        // The protocol item stays: Wireshark never fakes top-level items, and statistics such as
+        // the protocol hierarchy (`-z io,phs`) count them even in an invisible tree.
+        if self.experts_only && field != Field::Proto {
+            return;
+        }
         let (start, len) = self.clamp(span);
         let mut op = Op {
             code: OpCode::None,
@@ -219,6 +243,9 @@ impl Sink for TreeOps {
     }
 
     fn push(&mut self, field: Field) {
+        if self.experts_only {
+            return;
+        }
         self.depth += 1;
         self.max_depth = self.max_depth.max(self.depth);
         self.ops.push(Op {
@@ -236,6 +263,9 @@ impl Sink for TreeOps {
     }
 
     fn pop(&mut self) {
+        if self.experts_only {
+            return;
+        }
         self.depth = self.depth.saturating_sub(1);
         self.ops.push(Op {
             code: OpCode::Pop,

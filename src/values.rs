@@ -167,6 +167,58 @@ pub static OPTION_MODES: &[(u32, &str)] = &[
 /// OptionStruct IsTransferable.
 pub static TRANSFERABLE: &[(u32, &str)] = &[(0, "Not transferable"), (1, "Transferable")];
 
+/// "Transfer" file types (AllQueuedTransferStruct, AutonomousTransferComplete). Numbers collide
+/// (4 is a log file or a tone file), so [`file_type_name`] also reads the text.
+pub static TRANSFER_FILE_TYPES: &[(u32, &str)] = &[
+    (1, "Firmware Upgrade Image"),
+    (2, "Web Content"),
+    (3, "Vendor Configuration File"),
+    (4, "Vendor Log File"),
+    (4, "Tone File"),
+    (5, "Ringer File"),
+    (6, "Vendor Configuration File <i>"),
+    (7, "Vendor Log File <i>"),
+];
+
+/// The name of a `<n> <Text>` file type in its table: the entry for `num` whose name the text starts
+/// with (ignoring case and a trailing instance number), else the first entry for `num`.
+pub fn file_type_name(table: &[(u32, &'static str)], num: u32, text: &str) -> Option<&'static str> {
+    let rest = text
+        .trim()
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim();
+    let mut first = None;
+    for &(_, name) in table.iter().filter(|(n, _)| *n == num) {
+        let stem = name.trim_end_matches(" <i>");
+        if rest.len() >= stem.len()
+            && rest.is_char_boundary(stem.len())
+            && rest[..stem.len()].eq_ignore_ascii_case(stem)
+        {
+            return Some(name);
+        }
+        first = first.or(Some(name));
+    }
+    first
+}
+
+/// Deployment Unit `CurrentState` values (string-coded), with their meaning.
+pub static DU_STATES: &[(&str, &str)] = &[
+    ("Installed", "the DU is installed"),
+    ("Uninstalled", "the DU is removed"),
+    ("Failed", "the operation failed; no DU instance was created"),
+];
+
+/// AutonOpResultStruct `OperationPerformed` values; vendors may add their own.
+pub static DU_OPERATIONS: &[(&str, &str)] = &[
+    ("Install", "the DU was installed"),
+    ("Update", "the DU was updated"),
+    ("Uninstall", "the DU was uninstalled"),
+];
+
+/// AccessList entries; other values are vendor-specific.
+pub static ACCESS_LIST_ENTRIES: &[(&str, &str)] =
+    &[("Subscriber", "the subscriber may also write the parameter")];
+
 /// Looks a value up in a table.
 pub fn lookup(table: &[(u32, &'static str)], v: u32) -> Option<&'static str> {
     table.iter().find(|(k, _)| *k == v).map(|(_, s)| *s)

@@ -10,8 +10,8 @@ pub mod schema;
 pub mod summary;
 pub mod xml;
 
-pub use decode::{parse, Direction, Limits, Options};
-pub use model::{DeviceId, Issue, Message, Node, Rpc, RpcKind, Span, Value};
+pub use decode::{parse, Limits, Options};
+pub use model::{DeviceId, Direction, Issue, Message, Node, Rpc, RpcKind, Span, Value};
 
 /// Quick test for a CWMP body: the CWMP namespace near the start, and the body starts like XML.
 ///

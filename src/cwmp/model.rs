@@ -127,7 +127,33 @@ impl Node {
         out
     }
 
-    /// The first string value of `field` in this subtree.
+    /// The node's own string value.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The first direct child shown as `field`.
+    pub fn child(&self, field: Field) -> Option<&Node> {
+        self.children.iter().find(|n| n.field == field)
+    }
+
+    /// The string value of the first direct child shown as `field`.
+    pub fn child_str(&self, field: Field) -> Option<&str> {
+        self.child(field)?.as_str()
+    }
+
+    /// The `u32` value of the first direct child shown as `field`.
+    pub fn child_u32(&self, field: Field) -> Option<u32> {
+        match self.child(field)?.value {
+            Value::U32(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The first string value of `field` in this subtree (walks it all: not for large subtrees).
     pub fn find_str(&self, field: Field) -> Option<&str> {
         self.walk()
             .into_iter()
@@ -136,6 +162,30 @@ impl Node {
                 Value::Str(s) => Some(s.as_str()),
                 _ => None,
             })
+    }
+}
+
+/// Who sent the HTTP message a body came in (the HTTP client is the CPE: reference 1.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    CpeToAcs,
+    AcsToCpe,
+}
+
+impl Direction {
+    /// The side that sends in this direction.
+    pub fn sender(self) -> &'static str {
+        match self {
+            Direction::CpeToAcs => "CPE",
+            Direction::AcsToCpe => "ACS",
+        }
+    }
+
+    pub fn reverse(self) -> Direction {
+        match self {
+            Direction::CpeToAcs => Direction::AcsToCpe,
+            Direction::AcsToCpe => Direction::CpeToAcs,
+        }
     }
 }
 
@@ -205,6 +255,12 @@ pub struct Message {
     pub well_formed: bool,
     /// Number of nodes produced; the decoder stops adding nodes at its limit.
     pub node_count: usize,
+    /// Who sent the message: from the HTTP roles when known, else inferred from the content.
+    pub direction: Option<Direction>,
+    /// `direction` was inferred from the methods, fault codes or header (the HTTP role was unknown).
+    pub direction_inferred: bool,
+    /// Children of the Envelope other than Header and Body, shown generically after the methods.
+    pub extra: Vec<Node>,
 }
 
 impl Message {
@@ -221,6 +277,9 @@ impl Message {
         }
         for r in &self.rpcs {
             out.extend(r.node.walk());
+        }
+        for n in &self.extra {
+            out.extend(n.walk());
         }
         out
     }

@@ -7,6 +7,7 @@
 
 use super::model::Sender;
 use crate::fields::Field as F;
+use crate::values;
 
 /// How the text of an element is read.
 #[derive(Debug)]
@@ -30,6 +31,8 @@ pub enum Ty {
     FileType(FileCtx),
     /// WindowMode: literal plus its number.
     WindowMode,
+    /// A string-coded enumeration without numbers (DU states, AccessList entries).
+    Enum(F, &'static StrEnum),
     /// A ParameterValueStruct `Value` with its xsi:type.
     Value,
     Struct(&'static StructDef),
@@ -40,6 +43,34 @@ pub enum Ty {
     /// Shown generically.
     Any,
 }
+
+/// The values of a string-coded enumeration, each with its meaning.
+#[derive(Debug)]
+pub struct StrEnum {
+    pub values: &'static [(&'static str, &'static str)],
+    /// Vendors may add values (shown as vendor-specific rather than flagged).
+    pub vendor_values: bool,
+    /// Schema length limit (0: none).
+    pub max: u32,
+}
+
+pub static DU_STATE: StrEnum = StrEnum {
+    values: values::DU_STATES,
+    vendor_values: false,
+    max: 0,
+};
+
+pub static DU_OPERATION: StrEnum = StrEnum {
+    values: values::DU_OPERATIONS,
+    vendor_values: true,
+    max: 0,
+};
+
+pub static ACCESS_LIST_ENTRY: StrEnum = StrEnum {
+    values: values::ACCESS_LIST_ENTRIES,
+    vendor_values: true,
+    max: 64,
+};
 
 /// Which numbering a FileType follows (reference 6.7).
 #[derive(Debug, Clone, Copy)]
@@ -169,7 +200,11 @@ pub static SET_ATTRIBUTES: StructDef = StructDef {
         req("AccessListChange", Ty::Bool(F::AccessListChange)),
         req(
             "AccessList",
-            Ty::Array(F::AccessList, "string", &Ty::Str(F::AccessListEntry, 64)),
+            Ty::Array(
+                F::AccessList,
+                "string",
+                &Ty::Enum(F::AccessListEntry, &ACCESS_LIST_ENTRY),
+            ),
         ),
     ],
 };
@@ -183,7 +218,11 @@ pub static PARAMETER_ATTRIBUTES: StructDef = StructDef {
         req("Notification", Ty::U32(F::Notification)),
         req(
             "AccessList",
-            Ty::Array(F::AccessList, "string", &Ty::Str(F::AccessListEntry, 64)),
+            Ty::Array(
+                F::AccessList,
+                "string",
+                &Ty::Enum(F::AccessListEntry, &ACCESS_LIST_ENTRY),
+            ),
         ),
     ],
 };
@@ -344,7 +383,7 @@ const OP_RESULT_MEMBERS: [Member; 9] = [
     req("UUID", Ty::Str(F::DuUuid, 36)),
     req("DeploymentUnitRef", Ty::Str(F::DuDeploymentUnitRef, 0)),
     req("Version", Ty::Str(F::DuVersion, 32)),
-    req("CurrentState", Ty::Str(F::DuCurrentState, 0)),
+    req("CurrentState", Ty::Enum(F::DuCurrentState, &DU_STATE)),
     req("Resolved", Ty::Bool(F::DuResolved)),
     req(
         "ExecutionUnitRefList",
@@ -373,7 +412,7 @@ pub static AUTON_OP_RESULT: StructDef = StructDef {
         req("UUID", Ty::Str(F::DuUuid, 36)),
         req("DeploymentUnitRef", Ty::Str(F::DuDeploymentUnitRef, 0)),
         req("Version", Ty::Str(F::DuVersion, 32)),
-        req("CurrentState", Ty::Str(F::DuCurrentState, 0)),
+        req("CurrentState", Ty::Enum(F::DuCurrentState, &DU_STATE)),
         req("Resolved", Ty::Bool(F::DuResolved)),
         req(
             "ExecutionUnitRefList",
@@ -385,7 +424,10 @@ pub static AUTON_OP_RESULT: StructDef = StructDef {
             Ty::Time(F::CompleteTime, F::CompleteTimeUtc),
         ),
         req("Fault", Ty::Struct(&DU_FAULT)),
-        req("OperationPerformed", Ty::Str(F::DuOperationPerformed, 0)),
+        req(
+            "OperationPerformed",
+            Ty::Enum(F::DuOperationPerformed, &DU_OPERATION),
+        ),
     ],
 };
 

@@ -126,6 +126,9 @@ pub enum XmlProblem {
     InvalidEncoding { span: Span },
     /// The element budget ran out; the rest of the body was not read.
     TooManyElements { pos: u32 },
+    /// More than [`MAX_NS_DECLS`] namespace declarations in scope; the start tag where the first was
+    /// ignored.
+    TooManyNamespaces { pos: u32 },
 }
 
 /// The parsed tree.
@@ -301,14 +304,23 @@ struct TextAcc {
 /// the empty prefix. Resolving a prefix walks back from the innermost declaration. Documents declare a
 /// handful of prefixes, mostly on the root, so this costs a few comparisons per element: far less than
 /// a general resolver that rebuilds its scope on every event (the parser's single largest cost before).
+///
+/// At most [`MAX_NS_DECLS`] declarations are kept in scope: with thousands (a hostile body declaring a
+/// prefix per attribute), every element would walk all of them and parsing would turn quadratic.
+/// Declarations beyond the cap are ignored (their prefixes stay undeclared) and reported once.
 #[derive(Default)]
 struct Scopes<'a> {
     decls: Vec<(&'a [u8], Ns)>,
+    /// Position of the first start tag whose declarations went beyond the cap.
+    overflow: Option<u64>,
 }
 
+/// Most namespace declarations in scope at once. Real CWMP messages declare a handful.
+pub const MAX_NS_DECLS: usize = 64;
+
 impl<'a> Scopes<'a> {
-    /// Records the `xmlns` and `xmlns:p` attributes of a start tag.
-    fn declare(&mut self, s: &BytesStart<'_>, input: &'a [u8]) {
+    /// Records the `xmlns` and `xmlns:p` attributes of a start tag at `pos`.
+    fn declare(&mut self, s: &BytesStart<'_>, input: &'a [u8], pos: u64) {
         for a in s.attributes().with_checks(false).flatten() {
             let key = a.key.as_ref();
             let prefix: &[u8] = if key == b"xmlns" {
@@ -326,6 +338,10 @@ impl<'a> Scopes<'a> {
                 (false, true) => Ns::Undeclared,
                 _ => Ns::of_uri(uri),
             };
+            if self.decls.len() >= MAX_NS_DECLS {
+                self.overflow.get_or_insert(pos);
+                continue;
+            }
             self.decls.push((borrow_from(input, prefix), ns));
         }
     }
@@ -440,7 +456,7 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
                 let ns_mark = scopes.decls.len();
                 let with_attrs = has_attributes(s);
                 if with_attrs && memfind(s.attributes_raw(), b"xmlns") {
-                    scopes.declare(s, input);
+                    scopes.declare(s, input, before);
                 }
                 let qname = borrow_from(input, s.name().as_ref());
                 let qname = if qname.is_empty() {
@@ -600,6 +616,11 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
         if let Some(i) = open.idx {
             finish_elem(&mut dom, i, open, input, base, charset, end);
         }
+    }
+    if let Some(pos) = scopes.overflow {
+        dom.problems.push(XmlProblem::TooManyNamespaces {
+            pos: (pos as usize + base) as u32,
+        });
     }
     check_chars(&mut dom, base);
     dom
