@@ -96,6 +96,7 @@ fn main() {
         "ei_register_info",
         "expert_field",
         "value_string",
+        "range_string",
         "proto_plugin",
         "ftenum",
         "field_display_e",
@@ -104,7 +105,7 @@ fn main() {
     ] {
         builder = builder.allowlist_type(t);
     }
-    for v in ["PI_.*", "CWMP_.*"] {
+    for v in ["PI_.*", "CWMP_.*", "BASE_RANGE_STRING"] {
         builder = builder.allowlist_var(v);
     }
     // Implemented in Rust, declared in the header for the C side.

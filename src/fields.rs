@@ -361,6 +361,14 @@ impl Field {
     pub fn def(self) -> &'static FieldDef {
         &FIELDS[self as usize]
     }
+
+    /// Fault-code fields: shown with range strings so the reserved and vendor ranges are named too.
+    pub fn is_fault_code(self) -> bool {
+        matches!(
+            self,
+            Field::FaultCode | Field::SpvFaultCode | Field::TransferFaultCode | Field::DuFaultCode
+        )
+    }
 }
 
 impl Expert {

@@ -106,6 +106,20 @@ pub static FAULT_CODES: &[(u32, &str)] = &[
     (9032, "Invalid DU update: version already exists"),
 ];
 
+/// Fault codes as ranges, for Wireshark's range strings: every named code, then the reserved and
+/// vendor-specific ranges (TR-069 Amendment 6, A.5.1).
+pub fn fault_ranges() -> Vec<(u32, u32, &'static str)> {
+    let mut r: Vec<(u32, u32, &'static str)> =
+        FAULT_CODES.iter().map(|(k, s)| (*k, *k, *s)).collect();
+    r.extend_from_slice(&[
+        (8007, 8799, "Reserved fault code"),
+        (8800, 8899, "Vendor-specific fault"),
+        (9033, 9799, "Reserved fault code"),
+        (9800, 9899, "Vendor-specific fault"),
+    ]);
+    r
+}
+
 /// Status of SetParameterValues, AddObject, DeleteObject, Download and Upload responses.
 pub static STATUS: &[(u32, &str)] = &[(0, "Applied"), (1, "Committed, not yet applied")];
 

@@ -56,6 +56,17 @@ fn cwmp_values() -> BTreeMap<String, Vec<(String, String)>> {
                 .or_default()
                 .push((c[2].to_owned(), c[3].to_owned()));
         }
+        // Range strings (fault codes): `R <field> <min> <max> <meaning>`.
+        if c.len() == 5 && c[0] == "R" && c[1].starts_with("cwmp.") {
+            let value = if c[2] == c[3] {
+                c[2].to_owned()
+            } else {
+                format!("{}-{}", c[2], c[3])
+            };
+            out.entry(c[1].to_owned())
+                .or_default()
+                .push((value, c[4].to_owned()));
+        }
     }
     out
 }

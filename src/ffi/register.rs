@@ -97,6 +97,23 @@ fn value_strings(vals: &[(u32, &str)]) -> *const c_void {
     Box::leak(v.into_boxed_slice()).as_ptr().cast()
 }
 
+fn range_strings(ranges: &[(u32, u32, &str)]) -> *const c_void {
+    let mut v: Vec<ws::range_string> = ranges
+        .iter()
+        .map(|(lo, hi, s)| ws::range_string {
+            value_min: u64::from(*lo),
+            value_max: u64::from(*hi),
+            strptr: leak_cstr(s),
+        })
+        .collect();
+    v.push(ws::range_string {
+        value_min: 0,
+        value_max: 0,
+        strptr: std::ptr::null(),
+    });
+    Box::leak(v.into_boxed_slice()).as_ptr().cast()
+}
+
 fn strings_of(t: FieldType, vals: Option<&[(u32, &str)]>) -> *const c_void {
     match t {
         // FRAMENUM_TYPE(x) is GINT_TO_POINTER(x).
@@ -153,7 +170,14 @@ pub unsafe fn register_protocol() {
         if def.ty == FieldType::Protocol {
             continue;
         }
-        let (ft, display) = ftype(def.ty);
+        let (ft, mut display) = ftype(def.ty);
+        let field = crate::fields::ALL_FIELDS[i];
+        let strings = if field.is_fault_code() {
+            display |= ws::BASE_RANGE_STRING as c_int;
+            range_strings(&crate::values::fault_ranges())
+        } else {
+            strings_of(def.ty, def.vals)
+        };
         let mut entry: ws::hf_register_info = unsafe { std::mem::zeroed() };
         // SAFETY: all pointers are leaked (live forever); p_id points into a static.
         unsafe {
@@ -164,7 +188,7 @@ pub unsafe fn register_protocol() {
                 leak_cstr(def.abbrev),
                 ft,
                 display,
-                strings_of(def.ty, def.vals),
+                strings,
                 if def.blurb.is_empty() {
                     std::ptr::null()
                 } else {
