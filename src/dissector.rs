@@ -223,7 +223,8 @@ fn tap_records(
             },
             session: rec.session.unwrap_or(0),
             new_session: rec.new_session && i == 0,
-            events: if rpc.name == "Inform" {
+            // An Inform retried after a 401 repeats its events: count them once, with the session.
+            events: if rpc.name == "Inform" && rec.new_session {
                 msg.events.clone()
             } else {
                 Vec::new()

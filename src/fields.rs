@@ -276,6 +276,7 @@ field_table! {
     SessionSerialNumber => ("cwmp.session.deviceid.serial_number", "Session SerialNumber", Str, None, "SerialNumber from the session's Inform"),
     ResponseIn => ("cwmp.response_in", "Response In", FrameResponse, None, "The frame that answers this request"),
     ResponseTo => ("cwmp.response_to", "Response To", FrameRequest, None, "The frame of the request this message answers"),
+    RequestMethod => ("cwmp.request_method", "Request Method", Str, None, "The method of the request this response or fault answers"),
     Time => ("cwmp.time", "Response Time", RelTime, None, "Time between the request and this response"),
     HttpEvent => ("cwmp.http_event", "HTTP Event", U32, V_HTTP_EVENT, "What an HTTP message without a CWMP body means for the session"),
     UdpCr => ("cwmp.udp_cr", "UDP Connection Request", None, None, "TR-069 Annex G connection request in a UDP datagram"),

@@ -140,7 +140,8 @@ struct Stream {
     pending_cpe: Option<Pending>,
     /// The ACS request waiting for its answer in the CPE's next POST.
     pending_acs: Option<Pending>,
-    /// The last POST was empty: an empty answer now ends the session.
+    /// The CPE has sent its empty POST in this session and no request since: an empty answer from the
+    /// ACS then ends the session normally (TR-069 3.7.1.4), even after further ACS requests.
     after_empty_post: bool,
     /// HoldRequests=true in the ACS's last envelope.
     hold: bool,
@@ -258,6 +259,7 @@ impl Tracker {
                         st.session = Some(*sessions);
                     }
                     st.auth_retry = false;
+                    st.after_empty_post = false;
                     if let Some(p) = st.pending_acs.take() {
                         updates.push((
                             p.key,
@@ -353,7 +355,6 @@ impl Tracker {
                 });
             }
         }
-        st.after_empty_post = false;
         rec.session = st.session;
         rec.device = st.device.clone();
         self.records.insert(key, rec.clone());
@@ -544,8 +545,8 @@ impl Tracker {
                         st.session = None;
                         st.device = None;
                         st.hold = false;
+                        st.after_empty_post = false;
                     }
-                    st.after_empty_post = false;
                 }
             }
         }

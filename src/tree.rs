@@ -77,7 +77,15 @@ pub struct TreeOps {
     pub limit: u32,
     /// Record expert items only (see [`TreeOps::experts_only`]).
     experts_only: bool,
+    /// Expert items recorded so far (see [`MAX_EXPERTS`]).
+    experts: usize,
 }
+
+/// Most expert items in one message's tree. Wireshark adds some five tree items per expert item and
+/// counts them against its own limit (`gui.max_tree_items`, 1,000,000 by default); the decoder's item
+/// budget (`cwmp.max_items`, 400,000) counts nodes only. Capping experts keeps the whole tree within
+/// Wireshark's limit, so that it is never cut by an exception, whatever the body.
+pub const MAX_EXPERTS: usize = 80_000;
 
 impl TreeOps {
     pub fn new(limit: u32) -> TreeOps {
@@ -282,6 +290,21 @@ impl Sink for TreeOps {
     }
 
     fn expert(&mut self, expert: Expert, text: &str) {
+        self.experts += 1;
+        if self.experts <= MAX_EXPERTS {
+            self.expert_op(expert, text);
+        } else if self.experts == MAX_EXPERTS + 1 {
+            // One more says that the rest are not shown.
+            let note = format!(
+                "More than {MAX_EXPERTS} expert items in this message: the rest are not shown"
+            );
+            self.expert_op(Expert::TooManyItems, &note);
+        }
+    }
+}
+
+impl TreeOps {
+    fn expert_op(&mut self, expert: Expert, text: &str) {
         let s = self.intern(text);
         self.ops.push(Op {
             code: OpCode::Expert,
@@ -390,6 +413,15 @@ pub fn render_session(rec: &crate::session::Record, sink: &mut dyn Sink) {
     }
     if let Some((f, (secs, nanos))) = rec.response_to {
         sink.item(Field::ResponseTo, none, &Value::Frame(f), None, true);
+        if let Some(m) = &rec.request_method {
+            sink.item(
+                Field::RequestMethod,
+                none,
+                &Value::Str(m.clone()),
+                None,
+                true,
+            );
+        }
         sink.item(
             Field::Time,
             none,

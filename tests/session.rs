@@ -178,6 +178,22 @@ fn a_session_is_linked_timed_and_numbered() {
             ("2", "2", "SN0042")
         ]
     );
+    // The ACS's requests after the empty POST do not make the end abrupt (TR-069 3.7.1.4).
+    assert!(fields(&pcap, "cwmp.expert.session_end_abrupt", &["frame.number"]).is_empty());
+    assert_eq!(
+        fields(&pcap, "cwmp.expert.session_end", &["frame.number"]).len(),
+        2
+    );
+    // Responses say which method they answer.
+    let rows = fields(
+        &pcap,
+        "cwmp.method == \"GetParameterValuesResponse\"",
+        &["cwmp.request_method"],
+    );
+    assert!(
+        rows.iter().all(|r| r[0] == "GetParameterValues"),
+        "{rows:?}"
+    );
     // One filter selects the whole session of a device.
     let rows = fields_opts(
         &pcap,
