@@ -95,6 +95,7 @@ void cwmp_shim_fill_ei(ei_register_info *ei, expert_field *ids, const char *name
 
 static int proto_cwmp = -1;
 static dissector_handle_t xml_handle;
+static int proto_xml = -1;
 static dissector_handle_t cwmp_media_handle;
 static dissector_handle_t cwmp_port_handle;
 static dissector_handle_t cwmp_post_handle;
@@ -301,7 +302,10 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.ts_secs = (int64_t)pinfo->abs_ts.secs;
     in.ts_nsecs = pinfo->abs_ts.nsecs;
     in.visited = PINFO_FD_VISITED(pinfo) ? 1 : 0;
-    in.has_tree = tree != NULL;
+    /* A tree someone reads: visible, or invisible with a CWMP field referenced by a filter, a column
+     * or -e (priming marks the protocol as indirectly referenced). Otherwise only the protocol item
+     * and expert items are built; the session state is updated all the same. */
+    in.has_tree = tree != NULL && proto_field_is_referenced(tree, proto_cwmp);
     in.pref_xml_tree = pref_xml_tree ? 1 : 0;
     in.pref_max_body = pref_max_body;
     in.pref_max_depth = pref_max_depth;
@@ -319,7 +323,10 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         exc_code = replay_output(tvb, pinfo, tree, out, &m);
         exc_msg = m;
     }
-    want_xml = out->want_xml && exc_code == 0 && xml_handle != NULL;
+    /* The XML tree of a CWMP body only when someone can read it (a visible tree, an xml field in a
+     * filter, or protocol statistics that count every layer). */
+    want_xml = out->want_xml && exc_code == 0 && xml_handle != NULL && tree != NULL &&
+               (proto_xml < 0 || proto_field_is_referenced(tree, proto_xml));
     if (want_xml) {
         TRY {
             call_dissector_with_data(xml_handle, tvb, pinfo, tree, data);
@@ -719,6 +726,7 @@ void cwmp_shim_handoff(void)
 {
     dissector_table_t media = find_dissector_table("media_type");
     xml_handle = find_dissector("xml");
+    proto_xml = proto_get_id_by_filter_name("xml");
     for (size_t k = 0; k < CWMP_N_MEDIA_TYPES && media != NULL; k++) {
         /* Only types some dissector already handles: the others reach our heuristic anyway. */
         stock_media_handles[k] = dissector_get_string_handle(media, cwmp_media_types[k]);

@@ -246,7 +246,8 @@ pub unsafe extern "C" fn cwmp_rs_dissect(input: *const ws::cwmp_input_t) -> *mut
             },
             visited: input.visited != 0,
         };
-        with_tracker(|t| dissector::dissect_in_session(&packet, at, t))
+        let detail = if input.has_tree != 0 { dissector::Detail::Full } else { dissector::Detail::ExpertsOnly };
+        with_tracker(|t| dissector::dissect_in_session_with(&packet, at, t, detail))
     }));
     let verdict = match result {
         Ok(v) => v,
