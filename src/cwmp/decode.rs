@@ -523,6 +523,11 @@ fn set_direction(ctx: &mut Ctx<'_, '_>, msg: &mut Message, dir: Option<Direction
     msg.direction = dir.or(inferred.as_ref().map(|(d, _)| *d));
     msg.direction_inferred = inferred.is_some();
     for i in 0..msg.rpcs.len() {
+        // Within the item budget (a Body of a million empty methods would otherwise get two million
+        // more items), except for the first method, whose direction and kind always show.
+        if i > 0 && ctx.full() {
+            break;
+        }
         let span = msg.rpcs[i].node.span;
         let mut nodes = Vec::with_capacity(2);
         if let Some(d) = msg.direction {
@@ -804,6 +809,9 @@ fn decode_soap_fault(ctx: &mut Ctx<'_, '_>, el: u32, node: &mut Node) -> Option<
     let dom = ctx.dom;
     let mut result = None;
     for c in dom.children(el) {
+        if ctx.full() {
+            break;
+        }
         let name = ctx.local(c);
         let e = dom.elem(c);
         match name.to_ascii_lowercase().as_str() {
@@ -819,6 +827,9 @@ fn decode_soap_fault(ctx: &mut Ctx<'_, '_>, el: u32, node: &mut Node) -> Option<
             }
             "detail" => {
                 for d in dom.children(c) {
+                    if ctx.full() {
+                        break;
+                    }
                     if dom.elem(d).local.eq_ignore_ascii_case(b"Fault") {
                         let f = decode_struct(ctx, d, &schema::SOAP_FAULT_DETAIL);
                         let code = f.child_u32(F::FaultCode);
@@ -1413,10 +1424,16 @@ fn operations(ctx: &mut Ctx<'_, '_>, el: u32) -> Vec<Node> {
     // Wrapper style: children are the operation structs.
     let kids: Vec<u32> = dom.children(el).collect();
     if !kids.is_empty() && kids.iter().all(|&k| by_name(dom.elem(k).local).is_some()) {
-        return kids
-            .into_iter()
-            .filter_map(|k| by_name(dom.elem(k).local).map(|d| operation(ctx, k, d)))
-            .collect();
+        let mut ops = Vec::with_capacity(kids.len());
+        for k in kids {
+            if ctx.full() {
+                break;
+            }
+            if let Some(d) = by_name(dom.elem(k).local) {
+                ops.push(operation(ctx, k, d));
+            }
+        }
+        return ops;
     }
     let mut g = generic(ctx, el);
     g.issue(

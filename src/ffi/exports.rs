@@ -246,7 +246,11 @@ pub unsafe extern "C" fn cwmp_rs_dissect(input: *const ws::cwmp_input_t) -> *mut
             },
             visited: input.visited != 0,
         };
-        let detail = if input.has_tree != 0 { dissector::Detail::Full } else { dissector::Detail::ExpertsOnly };
+        let detail = if input.has_tree != 0 {
+            dissector::Detail::Full
+        } else {
+            dissector::Detail::ExpertsOnly
+        };
         with_tracker(|t| dissector::dissect_in_session_with(&packet, at, t, detail))
     }));
     let verdict = match result {

@@ -6,7 +6,7 @@
 //! byte for byte and lets tshark see exactly the same packets on every run.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::time::Duration;
@@ -330,6 +330,18 @@ impl Capture {
     /// Writes the pcap file to `path`.
     pub fn write(&self, path: impl AsRef<Path>) -> io::Result<()> {
         fs::write(path, &self.buf)
+    }
+
+    /// Writes the bytes built so far to `out` and empties the in-memory
+    /// buffer, so captures larger than memory can be streamed to disk.
+    /// Returns the number of bytes written. After a flush, [`Capture::bytes`]
+    /// and [`Capture::as_bytes`] hold only what was added since, and
+    /// [`Capture::write`] would write a file without the global header.
+    pub fn flush_to(&mut self, out: &mut impl Write) -> io::Result<usize> {
+        out.write_all(&self.buf)?;
+        let n = self.buf.len();
+        self.buf.clear();
+        Ok(n)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -23,6 +23,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bulk;
 mod capture;
 pub mod checksum;
 pub mod http;

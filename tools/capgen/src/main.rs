@@ -14,6 +14,7 @@ use cwmp_capgen::{Capture, Coding, Request, Response, Session};
 
 const USAGE: &str = "\
 usage: cwmp-capgen exchange --out FILE.pcap [options]
+       cwmp-capgen bulk --out FILE.pcap --size SIZE [bulk options]
 
 Writes one TCP connection from the CPE (192.0.2.10:50000 or [2001:db8::10]:50000)
 to the ACS (198.51.100.1 or [2001:db8::1]) in which the i-th request is a POST to
@@ -38,6 +39,25 @@ options:
   --resp-header 'N: V'  extra header on every response (repeatable)
   --req-body FILE...    request bodies, in order (repeatable)
   --resp-body FILE...   response bodies, in order (repeatable)
+
+bulk: a large, realistic capture for benchmarks: thousands of complete CWMP
+sessions (Inform, InformResponse, empty POST, GetParameterValues,
+SetParameterValues, GetParameterNames, AddObject, Reboot, Download,
+GetRPCMethods, faults, 204) from a fleet of CPEs over many interleaved TCP
+connections; some bodies chunked and/or gzip; a few GetParameterValuesResponses
+with 10,000+ parameters. The same seed and size always give the same file.
+
+bulk options:
+  --out FILE            output pcap file (required; streamed, any size)
+  --size SIZE           approximate file size: 10MB, 100MB, 1GB, 512MiB, ...
+                        (required; open sessions are completed, so the file
+                        ends slightly larger)
+  --seed N              seed of every random choice (default 1)
+  --concurrency N       sessions open at the same time (default 24)
+  --huge-every SIZE     one huge GetParameterValuesResponse per SIZE of
+                        capture (default 25MB; the first half-way through)
+  --huge-params LO-HI   parameters in a huge response (default 10000-20000)
+  --fleet N             number of distinct CPEs (default 20000)
 ";
 
 /// Options of the `exchange` subcommand.
@@ -83,6 +103,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
             let opts = parse_exchange(&args[1..])?;
             exchange(&opts)
         }
+        Some("bulk") => bulk(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -271,4 +292,77 @@ fn exchange(o: &Exchange) -> Result<(), Failure> {
     cap.close(&mut flow);
     cap.write(&o.out)
         .map_err(|e| Failure::Run(format!("{}: {e}", o.out.display())))
+}
+
+fn bulk(args: &[String]) -> Result<(), Failure> {
+    use cwmp_capgen::bulk::{parse_size, write_bulk, BulkConfig};
+    let usage = |m: String| Failure::Usage(m);
+    let size = |name: &str, v: &str| {
+        parse_size(v).ok_or_else(|| usage(format!("{name}: '{v}' is not a size")))
+    };
+    let mut cfg = BulkConfig::default();
+    let mut out = None;
+    let mut target = None;
+    let mut i = 0;
+    while i < args.len() {
+        let (name, inline) = match args[i].split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (args[i].as_str(), None),
+        };
+        i += 1;
+        let mut value = || -> Result<String, Failure> {
+            if let Some(v) = inline.clone() {
+                return Ok(v);
+            }
+            let v = args
+                .get(i)
+                .ok_or_else(|| usage(format!("{name} needs a value")))?;
+            i += 1;
+            Ok(v.clone())
+        };
+        match name {
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--size" => target = Some(size(name, &value()?)?),
+            "--seed" => cfg.seed = number(name, &value()?)?,
+            "--concurrency" => cfg.concurrency = positive(name, &value()?)?,
+            "--huge-every" => cfg.huge_every = size(name, &value()?)?,
+            "--huge-params" => {
+                let v = value()?;
+                let (lo, hi) = v.split_once('-').unwrap_or((&v, &v));
+                let (lo, hi) = (positive(name, lo)?, positive(name, hi)?);
+                if lo > hi {
+                    return Err(usage(format!("{name}: {lo} is above {hi}")));
+                }
+                cfg.huge_params = (lo, hi);
+            }
+            "--fleet" => {
+                cfg.fleet = u32::try_from(positive(name, &value()?)?)
+                    .map_err(|_| usage(format!("{name} is too large")))?
+            }
+            "-h" | "--help" => return Err(usage("help requested".into())),
+            _ => return Err(usage(format!("unknown option '{}'", args[i - 1]))),
+        }
+    }
+    let out = out.ok_or_else(|| usage("--out is required".into()))?;
+    cfg.target_bytes = target.ok_or_else(|| usage("--size is required".into()))?;
+    let fail = |e: std::io::Error| Failure::Run(format!("{}: {e}", out.display()));
+    let file = fs::File::create(&out).map_err(fail)?;
+    let stats = write_bulk(&cfg, std::io::BufWriter::with_capacity(1 << 20, file)).map_err(fail)?;
+    eprintln!(
+        "{}: {} bytes, {} packets, {} sessions, {} HTTP messages, {} CWMP bodies \
+         ({} chunked, {} gzip), {} faults, {} huge GetParameterValuesResponses, \
+         {} parameters in GetParameterValuesResponses",
+        out.display(),
+        stats.bytes,
+        stats.packets,
+        stats.sessions,
+        stats.messages,
+        stats.bodies,
+        stats.chunked,
+        stats.gzip,
+        stats.faults,
+        stats.huge,
+        stats.gpv_params
+    );
+    Ok(())
 }

@@ -279,3 +279,75 @@ fn cli_rejects_bad_arguments() {
     assert_eq!(run(&["frobnicate"]), Some(2));
     assert_eq!(run(&["--help"]), Some(0));
 }
+
+#[test]
+fn cli_bulk_is_deterministic_and_clean() {
+    let dir = TempDir::new("bulk");
+    let gen = |name: &str, seed: &str| {
+        let out = dir.0.join(name);
+        let st = Command::new(env!("CARGO_BIN_EXE_cwmp-capgen"))
+            .args([
+                "bulk",
+                "--size",
+                "400KB",
+                "--huge-params",
+                "300-300",
+                "--seed",
+                seed,
+                "--out",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            st.status.success(),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+        out
+    };
+    let (a, b, c) = (gen("a.pcap", "5"), gen("b.pcap", "5"), gen("c.pcap", "6"));
+    let bytes = fs::read(&a).unwrap();
+    assert!(bytes.len() >= 400_000);
+    assert_eq!(bytes, fs::read(&b).unwrap());
+    assert_ne!(bytes, fs::read(&c).unwrap());
+    let find = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    for needle in [
+        &b"<cwmp:Inform>"[..],
+        b"cwmp:InformResponse",
+        b"HTTP/1.1 204 No Content",
+        b"Transfer-Encoding: chunked",
+        b"Content-Encoding: gzip",
+        b"Content-Length: 0\r\n",
+    ] {
+        assert!(find(needle), "{}", String::from_utf8_lossy(needle));
+    }
+
+    if !tshark_available() {
+        return;
+    }
+    // Every TCP stream is a complete session: as many requests as responses, none malformed, and
+    // every body decodes (gzip and chunked included) to a SOAP envelope.
+    let lines = tshark(
+        &a,
+        &[
+            "-Y",
+            "http",
+            "-T",
+            "fields",
+            "-e",
+            "http.request.method",
+            "-e",
+            "http.response.code",
+        ],
+    );
+    let posts = lines.iter().filter(|l| l.starts_with("POST")).count();
+    let answers = lines.iter().filter(|l| l.starts_with('\t')).count();
+    assert!(posts > 20, "{posts} requests");
+    assert_eq!(posts, answers);
+    let bad = tshark(&a, &["-Y", "_ws.malformed || _ws.expert.severity >= error"]);
+    assert!(bad.is_empty(), "{bad:?}");
+    let streams = tshark(&a, &["-Y", "tcp.flags.syn == 1 && tcp.flags.ack == 0"]).len();
+    let ends = tshark(&a, &["-Y", "http.response.code == 204"]).len();
+    assert_eq!(streams, ends, "one 204 per connection");
+}
