@@ -40,7 +40,7 @@ BUILD_CMD="${BUILD_CMD:-cargo build --release --all-targets}"
 CACHE="${CWMP_MATRIX_CACHE:-/var/cache/cwmp-matrix}"
 MIRROR="${CWMP_MATRIX_MIRROR:-http://deb.debian.org/debian}"
 KEYRING="/usr/share/keyrings/debian-archive-keyring.gpg"
-PACKAGES="tshark libwireshark-dev libglib2.0-dev libclang-dev pkg-config build-essential ca-certificates"
+PACKAGES="tshark wireshark-common libwireshark-dev libglib2.0-dev libclang-dev pkg-config build-essential ca-certificates openssl valgrind"
 DEFAULT_VERSIONS="4.0 4.4 4.6"
 
 PROJECT="$(cd "${CWMP_MATRIX_PROJECT:-$(dirname "${BASH_SOURCE[0]}")/..}" && pwd -P)"
