@@ -334,25 +334,27 @@ pub fn dissect_udp(d: &Datagram<'_>, state: &mut crate::sidechannel::UdpState) -
     } else {
         return Verdict::default();
     };
-    let body_len = u32::try_from(len).unwrap_or(u32::MAX);
-    let mut ops = TreeOps::new(body_len);
-    {
-        use tree::Sink;
-        let whole = cwmp::Span {
-            start: 0,
-            len: body_len,
-        };
-        ops.item(
-            crate::fields::Field::Proto,
-            whole,
-            &cwmp::Value::None,
-            Some(&format!("CPE WAN Management Protocol, {info}")),
-            false,
-        );
-        ops.push(crate::fields::Field::Proto);
-        tree::render_node(&node, &mut ops);
-        ops.pop();
-    }
+    let whole = cwmp::Span {
+        start: 0,
+        len: u32::try_from(len).unwrap_or(u32::MAX),
+    };
+    side_channel_verdict(&node, whole, info)
+}
+
+/// A side-channel message: the protocol item over `span`, then the decoded node.
+fn side_channel_verdict(node: &cwmp::Node, span: cwmp::Span, info: String) -> Verdict {
+    use tree::Sink;
+    let mut ops = TreeOps::new(span.end());
+    ops.item(
+        crate::fields::Field::Proto,
+        span,
+        &cwmp::Value::None,
+        Some(&format!("CPE WAN Management Protocol, {info}")),
+        false,
+    );
+    ops.push(crate::fields::Field::Proto);
+    tree::render_node(node, &mut ops);
+    ops.pop();
     Verdict {
         claimed: true,
         want_xml: false,
@@ -367,29 +369,7 @@ pub fn dissect_xmpp(frame: &[u8]) -> Verdict {
     let Some(node) = crate::sidechannel::xmpp_connection_request(frame) else {
         return Verdict::default();
     };
-    let info = "XMPP Connection Request".to_owned();
-    let len = u32::try_from(frame.len()).unwrap_or(u32::MAX);
-    let mut ops = TreeOps::new(len);
-    {
-        use tree::Sink;
-        ops.item(
-            crate::fields::Field::Proto,
-            node.span,
-            &cwmp::Value::None,
-            Some(&format!("CPE WAN Management Protocol, {info}")),
-            false,
-        );
-        ops.push(crate::fields::Field::Proto);
-        tree::render_node(&node, &mut ops);
-        ops.pop();
-    }
-    Verdict {
-        claimed: true,
-        want_xml: false,
-        ops,
-        info,
-        taps: Vec::new(),
-    }
+    side_channel_verdict(&node, node.span, "XMPP Connection Request".to_owned())
 }
 
 #[cfg(test)]

@@ -65,6 +65,24 @@ pub struct Op {
     pub label: u32,
 }
 
+impl Op {
+    /// An operation with no span, value or text.
+    fn bare(code: OpCode, index: u16) -> Op {
+        Op {
+            code,
+            index,
+            start: 0,
+            len: 0,
+            generated: false,
+            nanos: 0,
+            u: 0,
+            i: 0,
+            str: NO_TEXT,
+            label: NO_TEXT,
+        }
+    }
+}
+
 /// The recorded tree: operations and a NUL-separated string arena.
 #[derive(Debug, Default)]
 pub struct TreeOps {
@@ -186,16 +204,10 @@ impl Sink for TreeOps {
         }
         let (start, len) = self.clamp(span);
         let mut op = Op {
-            code: OpCode::None,
-            index: field as u16,
             start,
             len,
             generated,
-            nanos: 0,
-            u: 0,
-            i: 0,
-            str: NO_TEXT,
-            label: NO_TEXT,
+            ..Op::bare(OpCode::None, field as u16)
         };
         let ty = field.def().ty;
         match (ty, value) {
@@ -256,18 +268,7 @@ impl Sink for TreeOps {
         }
         self.depth += 1;
         self.max_depth = self.max_depth.max(self.depth);
-        self.ops.push(Op {
-            code: OpCode::Push,
-            index: field as u16,
-            start: 0,
-            len: 0,
-            generated: false,
-            nanos: 0,
-            u: 0,
-            i: 0,
-            str: NO_TEXT,
-            label: NO_TEXT,
-        });
+        self.ops.push(Op::bare(OpCode::Push, field as u16));
     }
 
     fn pop(&mut self) {
@@ -275,18 +276,7 @@ impl Sink for TreeOps {
             return;
         }
         self.depth = self.depth.saturating_sub(1);
-        self.ops.push(Op {
-            code: OpCode::Pop,
-            index: 0,
-            start: 0,
-            len: 0,
-            generated: false,
-            nanos: 0,
-            u: 0,
-            i: 0,
-            str: NO_TEXT,
-            label: NO_TEXT,
-        });
+        self.ops.push(Op::bare(OpCode::Pop, 0));
     }
 
     fn expert(&mut self, expert: Expert, text: &str) {
@@ -307,16 +297,8 @@ impl TreeOps {
     fn expert_op(&mut self, expert: Expert, text: &str) {
         let s = self.intern(text);
         self.ops.push(Op {
-            code: OpCode::Expert,
-            index: expert as u16,
-            start: 0,
-            len: 0,
-            generated: false,
-            nanos: 0,
-            u: 0,
-            i: 0,
             str: s,
-            label: NO_TEXT,
+            ..Op::bare(OpCode::Expert, expert as u16)
         });
     }
 }

@@ -709,20 +709,9 @@ fn stats_output(which: &str) -> String {
     run_example(&strings(&["tshark", "-q", "-r", DOC_CAPTURE, "-z", which]))
 }
 
-/// `-z` output lines as (item, count): columns are separated by runs of two or more spaces.
+/// `-z` output lines as (item, count).
 fn stats(which: &str) -> Vec<(String, String)> {
-    stats_output(which)
-        .lines()
-        .filter_map(|l| {
-            let cols: Vec<&str> = l
-                .split("  ")
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .collect();
-            (cols.len() >= 2 && cols[1].chars().all(|c| c.is_ascii_digit()))
-                .then(|| (cols[0].to_owned(), cols[1].to_owned()))
-        })
-        .collect()
+    stats_rows(&stats_output(which))
 }
 
 fn count_in(st: &[(String, String)], name: &str) -> u32 {

@@ -371,19 +371,7 @@ fn auth_challenge_retry_and_tcp_connection_request() {
 /// `-z cwmp,tree` and `-z cwmp_srt,tree` lines as (item, count, rest), trimmed.
 fn stats(pcap: &std::path::Path, which: &str) -> Vec<(String, String)> {
     let p = pcap.to_string_lossy().into_owned();
-    let out = tshark(&["-n", "-q", "-r", &p, "-z", which]);
-    out.lines()
-        .filter_map(|l| {
-            // Columns are separated by runs of two or more spaces.
-            let cols: Vec<&str> = l
-                .split("  ")
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .collect();
-            (cols.len() >= 2 && cols[1].chars().all(|c| c.is_ascii_digit()))
-                .then(|| (cols[0].to_owned(), cols[1].to_owned()))
-        })
-        .collect()
+    stats_rows(&tshark(&["-n", "-q", "-r", &p, "-z", which]))
 }
 
 #[test]

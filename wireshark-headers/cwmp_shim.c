@@ -254,23 +254,51 @@ static void queue_taps(packet_info *pinfo, const cwmp_output_t *out)
     }
 }
 
-/* Replays an output's operations and columns; the shared tail of the body and HTTP-event paths.
- * Returns the caught exception code (0 when none) and its message in *msg. */
-static unsigned long replay_output(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const cwmp_output_t *out,
-                                   const char **msg)
+/* Shows one Rust output and frees it: replays its tree operations, runs the XML dissector below a
+ * CWMP body when that tree can be read (is_body; xml_data is HTTP's data for it, maybe NULL), queues
+ * the tap records and sets the columns. Every Wireshark call that can throw runs inside TRY, with no
+ * Rust frame on the stack; a caught exception is shown after the output is freed.
+ * Returns FALSE, having freed it, when the output does not claim the packet. */
+static gboolean show_output(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cwmp_output_t *out,
+                            gboolean is_body, void *xml_data, gboolean append_info)
 {
     volatile unsigned long exc_code = 0;
     const char *volatile exc_msg = NULL;
+
+    if (out == NULL)
+        return FALSE;
+    if (!out->claimed) {
+        cwmp_rs_free(out);
+        return FALSE;
+    }
     TRY {
         replay(tvb, pinfo, tree, out->ops, out->n_ops);
+        /* The XML tree of a CWMP body only when someone can read it (a visible tree, an xml field in
+         * a filter, or protocol statistics that count every layer). */
+        if (is_body && out->want_xml && xml_handle != NULL && tree != NULL &&
+            (proto_xml < 0 || proto_field_is_referenced(tree, proto_xml)))
+            call_dissector_with_data(xml_handle, tvb, pinfo, tree, xml_data);
     }
     CATCH_ALL {
         exc_code = EXCEPT_CODE;
         exc_msg = GET_MESSAGE ? wmem_strdup(pinfo->pool, GET_MESSAGE) : NULL;
     }
     ENDTRY;
-    *msg = exc_msg;
-    return exc_code;
+    queue_taps(pinfo, out);
+    /* After the XML dissector, which sets its own protocol column. */
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
+    if (append_info) {
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", out->info);
+    } else {
+        /* HTTP fences its request or status line once the message is done. */
+        col_clear_fence(pinfo->cinfo, COL_INFO);
+        col_clear(pinfo->cinfo, COL_INFO);
+        col_add_str(pinfo->cinfo, COL_INFO, out->info);
+    }
+    cwmp_rs_free(out);
+    if (exc_code != 0)
+        show_caught(tvb, pinfo, tree, exc_code, exc_msg);
+    return TRUE;
 }
 
 /* Dissects one HTTP body. Returns the bytes consumed, or 0 when the body is not CWMP. */
@@ -278,9 +306,6 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
 {
     cwmp_input_t in;
     cwmp_output_t *out;
-    volatile unsigned long exc_code = 0;
-    const char *volatile exc_msg = NULL;
-    int want_xml;
     guint captured = tvb_captured_length(tvb);
 
     if (captured == 0)
@@ -312,39 +337,8 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.pref_max_items = pref_max_items;
 
     out = cwmp_rs_dissect(&in);
-    if (out == NULL)
+    if (!show_output(tvb, pinfo, tree, out, TRUE, data, FALSE))
         return 0;
-    if (!out->claimed) {
-        cwmp_rs_free(out);
-        return 0;
-    }
-    {
-        const char *m = NULL;
-        exc_code = replay_output(tvb, pinfo, tree, out, &m);
-        exc_msg = m;
-    }
-    /* The XML tree of a CWMP body only when someone can read it (a visible tree, an xml field in a
-     * filter, or protocol statistics that count every layer). */
-    want_xml = out->want_xml && exc_code == 0 && xml_handle != NULL && tree != NULL &&
-               (proto_xml < 0 || proto_field_is_referenced(tree, proto_xml));
-    if (want_xml) {
-        TRY {
-            call_dissector_with_data(xml_handle, tvb, pinfo, tree, data);
-        }
-        CATCH_ALL {
-            exc_code = EXCEPT_CODE;
-            exc_msg = GET_MESSAGE ? wmem_strdup(pinfo->pool, GET_MESSAGE) : NULL;
-        }
-        ENDTRY;
-    }
-    queue_taps(pinfo, out);
-    /* After the XML dissector, which sets its own protocol column. */
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
-    col_clear(pinfo->cinfo, COL_INFO);
-    col_add_str(pinfo->cinfo, COL_INFO, out->info);
-    cwmp_rs_free(out);
-    if (exc_code != 0)
-        show_caught(tvb, pinfo, tree, exc_code, exc_msg);
     return (int)captured;
 }
 
@@ -432,25 +426,13 @@ static guint32 finfo_uint(GPtrArray *a, guint k)
 static int dissect_xmpp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     cwmp_output_t *out;
-    const char *exc_msg = NULL;
-    unsigned long exc_code;
     guint captured = tvb_captured_length(tvb);
     if (captured == 0)
         return 0;
     /* Within the captured length this cannot throw. */
     out = cwmp_rs_xmpp(tvb_get_ptr(tvb, 0, (gint)captured), captured);
-    if (out == NULL)
+    if (!show_output(tvb, pinfo, tree, out, FALSE, NULL, TRUE))
         return 0;
-    if (!out->claimed) {
-        cwmp_rs_free(out);
-        return 0;
-    }
-    exc_code = replay_output(tvb, pinfo, tree, out, &exc_msg);
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
-    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", out->info);
-    cwmp_rs_free(out);
-    if (exc_code != 0)
-        show_caught(tvb, pinfo, tree, exc_code, exc_msg);
     return (int)captured;
 }
 
@@ -461,8 +443,6 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     cwmp_http_input_t in;
     cwmp_output_t *out;
     guint n_req, n_resp, n_body, n = 0;
-    const char *exc_msg = NULL;
-    unsigned long exc_code;
 
     body_frame = 0; /* the next dissection of any frame numbers its bodies from 0 */
     if (proto_is_frame_protocol(pinfo->layers, "xmpp"))
@@ -505,22 +485,8 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.n_msgs = n;
     in.msgs = msgs;
     out = cwmp_rs_http(&in);
-    if (out == NULL)
+    if (!show_output(tvb, pinfo, tree, out, FALSE, NULL, FALSE))
         return 0;
-    if (!out->claimed) {
-        cwmp_rs_free(out);
-        return 0;
-    }
-    exc_code = replay_output(tvb, pinfo, tree, out, &exc_msg);
-    queue_taps(pinfo, out);
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
-    /* HTTP fenced its request or status line; this frame's story is the session event. */
-    col_clear_fence(pinfo->cinfo, COL_INFO);
-    col_clear(pinfo->cinfo, COL_INFO);
-    col_add_str(pinfo->cinfo, COL_INFO, out->info);
-    cwmp_rs_free(out);
-    if (exc_code != 0)
-        show_caught(tvb, pinfo, tree, exc_code, exc_msg);
     return tvb_captured_length(tvb);
 }
 
@@ -530,8 +496,6 @@ static int dissect_udp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
 {
     cwmp_udp_input_t in;
     cwmp_output_t *out;
-    const char *exc_msg = NULL;
-    unsigned long exc_code;
     guint captured = tvb_captured_length(tvb);
 
     if (captured == 0 || !cwmp_enabled())
@@ -547,19 +511,8 @@ static int dissect_udp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     in.acs_password = pref_acs_password;
     in.heuristic = heuristic;
     out = cwmp_rs_udp(&in);
-    if (out == NULL)
+    if (!show_output(tvb, pinfo, tree, out, FALSE, NULL, FALSE))
         return 0;
-    if (!out->claimed) {
-        cwmp_rs_free(out);
-        return 0;
-    }
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
-    col_clear(pinfo->cinfo, COL_INFO);
-    col_add_str(pinfo->cinfo, COL_INFO, out->info);
-    exc_code = replay_output(tvb, pinfo, tree, out, &exc_msg);
-    cwmp_rs_free(out);
-    if (exc_code != 0)
-        show_caught(tvb, pinfo, tree, exc_code, exc_msg);
     return (int)captured;
 }
 

@@ -267,3 +267,20 @@ pub fn envelope(header: &str, body: &str) -> Vec<u8> {
 pub fn id_header(id: &str) -> String {
     format!("<cwmp:ID soap-env:mustUnderstand=\"1\">{id}</cwmp:ID>")
 }
+
+/// The (item, count) rows of a statistics tree printed by `tshark -z ...,tree`: columns are separated
+/// by runs of two or more spaces, and the count is the second column.
+pub fn stats_rows(output: &str) -> Vec<(String, String)> {
+    output
+        .lines()
+        .filter_map(|l| {
+            let cols: Vec<&str> = l
+                .split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
+            (cols.len() >= 2 && cols[1].chars().all(|c| c.is_ascii_digit()))
+                .then(|| (cols[0].to_owned(), cols[1].to_owned()))
+        })
+        .collect()
+}
