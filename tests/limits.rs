@@ -146,7 +146,7 @@ fn wireshark_item_limit_cuts_below_the_summary() {
     for limit in (40..=400).step_by(20) {
         let o = format!("gui.max_tree_items:{limit}");
         let opts = ["-o", o.as_str()];
-        let rows = fields_opts(
+        let rows = match try_fields_opts(
             &pcap,
             &filter,
             &[
@@ -157,7 +157,14 @@ fn wireshark_item_limit_cuts_below_the_summary() {
                 "_ws.col.Info",
             ],
             &opts,
-        );
+        ) {
+            Ok(rows) => rows,
+            // tshark 4.4 and later add the _ws.col.* fields outside any dissector's exception
+            // handler: with a limit that low, tshark itself stops ("Unhandled exception ... Adding
+            // _ws.col..."), before and regardless of our tree.
+            Err(e) if ws_version() >= (4, 4) && e.contains("Adding _ws.col") => continue,
+            Err(e) => panic!("{e}"),
+        };
         let r = rows.first().cloned().unwrap_or_default();
         let get = |i: usize| r.get(i).cloned().unwrap_or_default();
         if !get(0).split(':').any(|p| p == "cwmp") {

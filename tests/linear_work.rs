@@ -47,7 +47,11 @@ fn instructions(name: &str, k: usize) -> u64 {
     assert!(out.status.success(), "probe {name}:{k} failed:\n{err}");
     err.lines()
         .find_map(|l| {
-            let rest = l.split("I   refs:").nth(1)?;
+            // "==pid== I   refs:      1,234" (the spacing differs between Valgrind versions).
+            let (label, rest) = l.split_once("refs:")?;
+            if label.split_whitespace().last() != Some("I") {
+                return None;
+            }
             rest.trim().replace(',', "").parse().ok()
         })
         .unwrap_or_else(|| panic!("no instruction count from cachegrind:\n{err}"))

@@ -103,8 +103,10 @@ fn plugin_is_listed_with_its_fields_and_heuristic() {
         assert!(names.contains(&f), "{f} not registered");
     }
     let heur = tshark(&["-G", "heuristic-decodes"]);
+    // 4.0: "http cwmp T"; 4.4 and later add the default state, short name and title.
     assert!(
-        heur.lines().any(|l| l == "http\tcwmp\tT"),
+        heur.lines()
+            .any(|l| l == "http\tcwmp\tT" || l.starts_with("http\tcwmp\tT\tT\tcwmp_http\t")),
         "CWMP heuristic on the http list, enabled"
     );
 }

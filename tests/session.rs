@@ -210,20 +210,11 @@ fn a_session_is_linked_timed_and_numbered() {
         &["cwmp.response_to"],
     );
     assert!(rows.iter().all(|r| !r[0].is_empty()));
-    let rows = fields(&pcap, "cwmp.http_event == 2", &["_ws.col.Info"]);
-    assert_eq!(
-        rows,
-        vec![
-            vec!["End of session (204)".to_string()],
-            vec!["End of session (204)".to_string()]
-        ]
-    );
-    let rows = fields(
-        &pcap,
-        "cwmp.http_event == 1",
-        &["_ws.col.Info", "_ws.col.Protocol"],
-    );
-    assert_eq!(rows[0], ["Empty POST", "CWMP"]);
+    let ends = summary_columns(&pcap, "cwmp.http_event == 2", &[]);
+    let end = ("CWMP".to_string(), "End of session (204)".to_string());
+    assert_eq!(ends, vec![end.clone(), end]);
+    let posts = summary_columns(&pcap, "cwmp.http_event == 1", &[]);
+    assert_eq!(posts[0], ("CWMP".to_string(), "Empty POST".to_string()));
 }
 
 #[test]
@@ -328,15 +319,11 @@ fn auth_challenge_retry_and_tcp_connection_request() {
     let rows = fields_opts(
         &pcap,
         "cwmp",
-        &[
-            "cwmp.method",
-            "cwmp.http_event",
-            "cwmp.session",
-            "_ws.col.Info",
-        ],
+        &["cwmp.method", "cwmp.http_event", "cwmp.session"],
         &["-2"],
     );
-    let infos: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
+    let columns = summary_columns(&pcap, "cwmp", &["-2"]);
+    let infos: Vec<&str> = columns.iter().map(|(_, info)| info.as_str()).collect();
     assert_eq!(
         infos[..4],
         [

@@ -153,6 +153,16 @@ pub fn fields(pcap: &Path, filter: &str, fields: &[&str]) -> Vec<Vec<String>> {
 }
 
 pub fn fields_opts(pcap: &Path, filter: &str, fields: &[&str], extra: &[&str]) -> Vec<Vec<String>> {
+    try_fields_opts(pcap, filter, fields, extra).unwrap_or_else(|err| panic!("{err}"))
+}
+
+/// Like [`fields_opts`], but returns tshark's error output instead of panicking when it fails.
+pub fn try_fields_opts(
+    pcap: &Path,
+    filter: &str,
+    fields: &[&str],
+    extra: &[&str],
+) -> Result<Vec<Vec<String>>, String> {
     let p = pcap.to_string_lossy().into_owned();
     let mut args: Vec<&str> = vec!["-n", "-r", &p];
     args.extend_from_slice(extra);
@@ -163,11 +173,15 @@ pub fn fields_opts(pcap: &Path, filter: &str, fields: &[&str], extra: &[&str]) -
     for f in fields {
         args.extend_from_slice(&["-e", f]);
     }
-    tshark(&args)
+    let (out, err, ok) = tshark_raw(&args, true);
+    if !ok {
+        return Err(format!("tshark {args:?} failed:\n{err}\n{out}"));
+    }
+    Ok(out
         .lines()
         .filter(|l| !l.is_empty())
         .map(|l| l.split('\t').map(str::to_owned).collect())
-        .collect()
+        .collect())
 }
 
 /// The `-V` text of the packets matching `filter`.
@@ -283,4 +297,53 @@ pub fn stats_rows(output: &str) -> Vec<(String, String)> {
                 .then(|| (cols[0].to_owned(), cols[1].to_owned()))
         })
         .collect()
+}
+
+/// The Info and Protocol columns of the packets matching `filter`, from tshark's summary lines (one
+/// line per packet, with only those two columns). Unlike `-e _ws.col.Info`, which Wireshark 4.4 and
+/// later fill before postdissectors run, the summary shows what the CWMP postdissector wrote for
+/// HTTP messages without a body (Empty POST, End of session, ...).
+pub fn summary_columns(pcap: &Path, filter: &str, extra: &[&str]) -> Vec<(String, String)> {
+    let p = pcap.to_string_lossy().into_owned();
+    let mut args: Vec<&str> = vec![
+        "-n",
+        "-r",
+        &p,
+        "-o",
+        "gui.column.format:\"Protocol\",\"%p\",\"Info\",\"%i\"",
+    ];
+    args.extend_from_slice(extra);
+    if !filter.is_empty() {
+        args.extend_from_slice(&["-Y", filter]);
+    }
+    tshark(&args)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let l = l.trim_start();
+            let (proto, info) = l.split_once(' ').unwrap_or((l, ""));
+            (proto.to_owned(), info.trim().to_owned())
+        })
+        .collect()
+}
+
+/// The Wireshark major.minor the plugin was built for (and the tests run against).
+pub fn ws_version() -> (i32, i32) {
+    (
+        cwmp_dissector::ffi::compat::WS_MAJOR,
+        cwmp_dissector::ffi::compat::WS_MINOR,
+    )
+}
+
+/// True where `-e _ws.col.Info` shows what the CWMP postdissector wrote for HTTP messages without a
+/// body. Wireshark 4.4 and later fill the `_ws.col.*` fields before postdissectors run, so there they
+/// show HTTP's request or status line; the summary lines show the CWMP text in every version.
+pub fn col_fields_include_postdissector() -> bool {
+    ws_version() < (4, 4)
+}
+
+/// True on the version whose exact output the documentation records (tshark 4.0): verbatim
+/// comparisons of whole command outputs are made there only.
+pub fn is_documented_version() -> bool {
+    ws_version() == (4, 0)
 }
