@@ -126,7 +126,9 @@ run_ws() {
     "${AS_USER[@]}" env -i PATH="$PATH" HOME="$WORK/home" LANG=C.UTF-8 \
         WIRESHARK_PLUGIN_DIR="$WORK/plugins" WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 "$@"
 }
-run_ws "$TSHARK" -G plugins 2>/dev/null | grep -q '^cwmp\.so' \
+# Read the whole list first: `grep -q` exiting early would kill tshark with SIGPIPE (pipefail).
+PLUGINS=$(run_ws "$TSHARK" -G plugins 2>/dev/null || true)
+grep -q '^cwmp\.so' <<<"$PLUGINS" \
     || die "tshark does not load the plugin (tshark -G plugins lists no cwmp.so)"
 
 SEEDS=()

@@ -240,22 +240,40 @@ fn check(file: &str, expected: &[(&str, &str)]) {
     let d = decoded();
     let bad: Vec<String> = expected
         .iter()
-        .filter(|(f, v)| booleans_as_digits(d.get(file, f)) != *v)
+        .filter(|(f, v)| normalised_value(d.get(file, f)) != *v)
         .map(|(f, v)| format!("  {f}: got {:?}, want {v:?}", d.get(file, f)))
         .collect();
     assert!(bad.is_empty(), "{file}:\n{}", bad.join("\n"));
 }
 
-/// tshark 4.0 prints booleans as 1/0, 4.4 and later as True/False: compare them as 1/0.
-fn booleans_as_digits(v: &str) -> String {
+/// Values as tshark 4.0 prints them: 4.4 and later print booleans as True/False (4.0: 1/0), and 4.6
+/// prints absolute times in ISO 8601 (`2024-05-01T10:00:00.000000000Z`; 4.0: `May  1, 2024
+/// 10:00:00.000000000 UTC`).
+fn normalised_value(v: &str) -> String {
     v.split('|')
         .map(|item| match item {
-            "True" => "1",
-            "False" => "0",
-            other => other,
+            "True" => "1".to_owned(),
+            "False" => "0".to_owned(),
+            other => iso_time_as_4_0(other).unwrap_or_else(|| other.to_owned()),
         })
         .collect::<Vec<_>>()
         .join("|")
+}
+
+fn iso_time_as_4_0(v: &str) -> Option<String> {
+    let (date, rest) = v.strip_suffix('Z')?.split_once('T')?;
+    // Only Wireshark's rendering of an absolute-time field, with nanoseconds: not literal text.
+    if rest.len() != 18 || rest.as_bytes()[8] != b'.' {
+        return None;
+    }
+    let mut parts = date.splitn(3, '-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .get(m.parse::<usize>().ok()?.checked_sub(1)?)?;
+    let day: u32 = d.parse().ok()?;
+    Some(format!("{month} {day:>2}, {y} {rest} UTC"))
 }
 
 /// The fixtures of the messages matching a display filter, in capture order.
@@ -1567,6 +1585,10 @@ fn direction_is_inferred_when_http_gives_no_roles() {
             plain.get(file, "cwmp.message_kind"),
             "{file}"
         );
+    }
+    if ws_version() >= (4, 2) {
+        // HTTP tells heuristics the roles from 4.2 on: nothing is inferred, nothing to label.
+        return;
     }
     let p = pcap.to_string_lossy().into_owned();
     let pdml = tshark(&["-n", "-r", &p, "-Y", "cwmp.method", "-T", "pdml"]);

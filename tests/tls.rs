@@ -32,6 +32,12 @@ const ACS_NAME: &str = "acs.example.com";
 const CPES: [&str; 2] = ["192.0.2.10:50000", "192.0.2.10:50001"];
 const HTTP: &str = "Hypertext Transfer Protocol";
 
+/// `-e _ws.col.Protocol` of a CWMP frame: CWMP, or from Wireshark 4.4 on, HTTP for the empty POST and
+/// the 204 (tshark fills the `_ws.col.*` fields before postdissectors run; the summary shows CWMP).
+fn protocol_column_ok(p: &str) -> bool {
+    p == "CWMP" || (!col_fields_include_postdissector() && p == "HTTP")
+}
+
 /// Collects the secrets rustls hands out, as lines of an NSS key log file.
 #[derive(Debug, Default)]
 struct KeyLines(Mutex<Vec<String>>);
@@ -335,6 +341,8 @@ fn with_the_key_log_tls_on_7548_decodes_as_cwmp() {
         let layers: Vec<&str> = r[7].split(':').collect();
         assert!(
             layers.ends_with(&["tcp", "tls", "http"])
+                // 4.4 and later list the postdissector's layer of the empty POST and the 204 too.
+                || layers.ends_with(&["tcp", "tls", "http", "cwmp"])
                 || layers.ends_with(&["tcp", "tls", "http", "cwmp", "xml"]),
             "decrypted from TLS: {r:?}"
         );
@@ -433,7 +441,10 @@ fn cwmp_tls_port_0_removes_the_registration() {
     };
 
     let rows = run(&[]);
-    assert_eq!(column(&rows, 2), vec!["CWMP"; n], "{rows:#?}");
+    assert!(
+        column(&rows, 2).iter().all(|p| protocol_column_ok(p)),
+        "{rows:#?}"
+    );
     assert_eq!(column(&rows, 1), vec![""; n], "{rows:#?}");
     assert!(
         rows.iter().all(|r| r[0].contains(":tcp:tls:http")),
@@ -482,7 +493,8 @@ fn the_registration_alone_decodes_7548() {
     let info: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
     assert_eq!(rows.len(), t.messages.len(), "{rows:#?}");
     assert!(
-        rows.iter().all(|r| r[0] == HTTP && r[1] == "CWMP"),
+        rows.iter()
+            .all(|r| r[0] == HTTP && protocol_column_ok(&r[1])),
         "{rows:#?}"
     );
     for (i, name) in [
