@@ -419,6 +419,17 @@ fn xml_tree_is_kept_below_cwmp() {
     );
     assert!(rows[0][0].ends_with("http:cwmp:xml"), "{:?}", rows[0]);
     assert!(rows[0][1].contains("<cwmp:Inform>"));
+    // The xml layer is there for filters that only name it, and for protocol statistics.
+    assert_eq!(
+        fields(&pcap, "frame.protocols contains \"xml\"", &["frame.number"]).len(),
+        2
+    );
+    let p = pcap.to_string_lossy().into_owned();
+    let phs = tshark(&["-n", "-q", "-r", &p, "-z", "io,phs"]);
+    assert!(
+        phs.lines().any(|l| l.trim_start().starts_with("xml ")),
+        "{phs}"
+    );
     let rows = fields_opts(
         &pcap,
         "cwmp.method == \"Inform\"",

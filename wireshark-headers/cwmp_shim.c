@@ -95,7 +95,6 @@ void cwmp_shim_fill_ei(ei_register_info *ei, expert_field *ids, const char *name
 
 static int proto_cwmp = -1;
 static dissector_handle_t xml_handle;
-static int proto_xml = -1;
 static dissector_handle_t cwmp_media_handle;
 static dissector_handle_t cwmp_port_handle;
 static dissector_handle_t cwmp_post_handle;
@@ -273,10 +272,10 @@ static gboolean show_output(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
     TRY {
         replay(tvb, pinfo, tree, out->ops, out->n_ops);
-        /* The XML tree of a CWMP body only when someone can read it (a visible tree, an xml field in
-         * a filter, or protocol statistics that count every layer). */
-        if (is_body && out->want_xml && xml_handle != NULL && tree != NULL &&
-            (proto_xml < 0 || proto_field_is_referenced(tree, proto_xml)))
+        /* The XML tree of a CWMP body whenever there is a tree: filters on frame.protocols and the
+         * protocol hierarchy statistics see the xml layer without referencing an xml field, so no
+         * narrower test is safe. Without any tree nobody can read it. */
+        if (is_body && out->want_xml && xml_handle != NULL && tree != NULL)
             call_dissector_with_data(xml_handle, tvb, pinfo, tree, xml_data);
     }
     CATCH_ALL {
@@ -679,7 +678,6 @@ void cwmp_shim_handoff(void)
 {
     dissector_table_t media = find_dissector_table("media_type");
     xml_handle = find_dissector("xml");
-    proto_xml = proto_get_id_by_filter_name("xml");
     for (size_t k = 0; k < CWMP_N_MEDIA_TYPES && media != NULL; k++) {
         /* Only types some dissector already handles: the others reach our heuristic anyway. */
         stock_media_handles[k] = dissector_get_string_handle(media, cwmp_media_types[k]);

@@ -1357,7 +1357,8 @@ fn decode_array(ctx: &mut Ctx<'_, '_>, el: u32, head: F, item: &str, item_ty: &'
         }
     }
     let mut count = 0u32;
-    let mut items = Vec::new();
+    // Sized once: a list can hold 50,000 items, and growing by doubling copies them again and again.
+    let mut items = Vec::with_capacity(dom.children(el).count());
     for c in dom.children(el) {
         if ctx.full() {
             break;
@@ -1395,6 +1396,7 @@ fn decode_array(ctx: &mut Ctx<'_, '_>, el: u32, head: F, item: &str, item_ty: &'
             );
         }
     }
+    node.children.reserve(items.len() + 1);
     node.children.push(cnt);
     node.children.extend(items);
     node.label = Some(format!(
