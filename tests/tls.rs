@@ -508,6 +508,12 @@ fn the_registration_alone_decodes_7548() {
     .take(rows.len())
     .enumerate()
     {
+        // From 4.4 on, `-e _ws.col.Info` of the empty POST and the 204 is HTTP's line (filled before
+        // postdissectors run); the summary lines show the CWMP text.
+        let event = matches!(*name, "Empty POST" | "End of session (204)");
+        if event && !col_fields_include_postdissector() {
+            continue;
+        }
         assert!(info[i].starts_with(name), "{name}: {rows:#?}");
     }
 }
