@@ -127,9 +127,9 @@ run_ws() {
         WIRESHARK_PLUGIN_DIR="$WORK/plugins" WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 "$@"
 }
 # Read the whole list first: `grep -q` exiting early would kill tshark with SIGPIPE (pipefail).
-PLUGINS=$(run_ws "$TSHARK" -G plugins 2>/dev/null || true)
+PLUGINS=$(run_ws "$TSHARK" -G plugins 2>&1 || true)
 grep -q '^cwmp\.so' <<<"$PLUGINS" \
-    || die "tshark does not load the plugin (tshark -G plugins lists no cwmp.so)"
+    || die "tshark does not load the plugin $PLUGIN (tshark -G plugins lists no cwmp.so): $(grep -i -m3 'plugin\|cwmp' <<<"$PLUGINS")"
 
 SEEDS=()
 shopt -s nullglob
