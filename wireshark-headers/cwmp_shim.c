@@ -662,7 +662,9 @@ void cwmp_shim_register(int proto)
     prefs_register_uint_preference(m, "max_items", "Most tree items per message",
         "Stop adding items to one message's tree after this many (flagged)", 10, &pref_max_items);
     cwmp_port_handle = register_dissector("cwmp", dissect_port, proto);
-    cwmp_media_handle = create_dissector_handle(dissect_media, -1);
+    /* Named and described: from 4.6 on, a media_type entry needs a description for Decode As. */
+    cwmp_media_handle = create_dissector_handle_with_name_and_description(
+        dissect_media, -1, "cwmp_media", "CWMP, or the media type's usual dissector");
     cwmp_post_handle = create_dissector_handle(dissect_post, proto);
     cwmp_udp_handle = create_dissector_handle(dissect_udp, proto);
     register_postdissector(cwmp_post_handle);
