@@ -267,7 +267,7 @@ fn unanswered_and_mismatched_requests_are_flagged() {
 fn auth_challenge_retry_and_tcp_connection_request() {
     let mut cap = Capture::new();
     let o = Opts::default();
-    // ACS -> CPE connection request on the CPE's port 7547: 401, then 204 with credentials.
+    // ACS -> CPE connection request on the CPE's port 7547: 401, then 200 with credentials.
     let mut cr = cap.tcp_flow(addr("198.51.100.1:40000"), addr("192.0.2.10:7547"));
     let get = |auth: bool| {
         let r = Request::get("/cr-7f3a").header("Host", "192.0.2.10:7547");
@@ -286,7 +286,10 @@ fn auth_challenge_retry_and_tcp_connection_request() {
                 Response::new(401, "Unauthorized")
                     .header("WWW-Authenticate", "Digest realm=\"cpe\", nonce=\"n1\""),
             ),
-            (get(true), Response::new(204, "No Content")),
+            (
+                get(true),
+                Response::new(200, "OK").header("Content-Length", "0"),
+            ),
         ],
     );
     cap.close(&mut cr);
@@ -330,7 +333,7 @@ fn auth_challenge_retry_and_tcp_connection_request() {
             "Connection request",
             "Connection request answer (401)",
             "Connection request",
-            "Connection request answer (204)"
+            "Connection request answer (200)"
         ]
     );
     assert!(
