@@ -111,13 +111,13 @@ pub fn dissect(p: &Packet<'_>) -> Verdict {
 /// [`dissect`] with the given level of detail.
 pub fn dissect_with(p: &Packet<'_>, detail: Detail) -> Verdict {
     match parse_packet(p) {
-        Some((msg, _)) => verdict_with(p, &msg, None, detail),
+        Some(msg) => verdict_with(p, &msg, None, detail),
         None => Verdict::default(),
     }
 }
 
 /// The CWMP test, then the parse: `None` when the body is not CWMP.
-fn parse_packet(p: &Packet<'_>) -> Option<(cwmp::Message, Options)> {
+fn parse_packet(p: &Packet<'_>) -> Option<cwmp::Message> {
     if !cwmp::looks_like_cwmp(p.body) {
         return None;
     }
@@ -144,7 +144,7 @@ fn parse_packet(p: &Packet<'_>) -> Option<(cwmp::Message, Options)> {
             ),
         });
     }
-    Some((msg, opts))
+    Some(msg)
 }
 
 fn verdict_with(
@@ -190,22 +190,18 @@ pub fn dissect_in_session_with(
     tracker: &mut crate::session::Tracker,
     detail: Detail,
 ) -> Verdict {
-    let Some((msg, opts)) = parse_packet(p) else {
+    let Some(msg) = parse_packet(p) else {
         return Verdict::default();
     };
-    let record = tracker.on_body(at, &msg, opts.direction);
+    let record = tracker.on_body(at, &msg);
     let mut v = verdict_with(p, &msg, Some(&record), detail);
-    v.taps = tap_records(&msg, opts.direction, &record);
+    v.taps = tap_records(&msg, &record);
     v
 }
 
-fn tap_records(
-    msg: &cwmp::Message,
-    dir: Option<Direction>,
-    rec: &crate::session::Record,
-) -> Vec<TapRecord> {
+fn tap_records(msg: &cwmp::Message, rec: &crate::session::Record) -> Vec<TapRecord> {
     use crate::values;
-    let dir = dir.or_else(|| crate::session::infer_direction(msg));
+    let dir = msg.direction;
     msg.rpcs
         .iter()
         .enumerate()

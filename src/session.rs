@@ -14,7 +14,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::cwmp::model::Sender;
 use crate::cwmp::{DeviceId, Direction, Message, RpcKind};
 use crate::fields::Expert;
 
@@ -169,23 +168,6 @@ fn who(d: Direction) -> &'static str {
     }
 }
 
-/// The direction of a message whose HTTP role is unknown, from its first method.
-pub fn infer_direction(msg: &Message) -> Option<Direction> {
-    let rpc = msg.rpcs.first()?;
-    let request_from = match rpc.sender {
-        Sender::Cpe => Direction::CpeToAcs,
-        Sender::Acs => Direction::AcsToCpe,
-        Sender::Either | Sender::Unknown => return None,
-    };
-    Some(match rpc.kind {
-        RpcKind::Request => request_from,
-        RpcKind::Response | RpcKind::Fault => match request_from {
-            Direction::CpeToAcs => Direction::AcsToCpe,
-            Direction::AcsToCpe => Direction::CpeToAcs,
-        },
-    })
-}
-
 impl Tracker {
     pub fn new() -> Tracker {
         Tracker::default()
@@ -211,13 +193,14 @@ impl Tracker {
     }
 
     /// A CWMP body in a message going in `dir`. Returns its record (stored on the first pass).
-    pub fn on_body(&mut self, at: At, msg: &Message, dir: Option<Direction>) -> Record {
+    pub fn on_body(&mut self, at: At, msg: &Message) -> Record {
         let key = (at.frame, at.index);
         if at.visited {
             return self.records.get(&key).cloned().unwrap_or_default();
         }
         let mut rec = Record::default();
-        let Some(dir) = dir.or_else(|| infer_direction(msg)) else {
+        // The decoder gives the HTTP role, or infers it from methods, fault codes and headers.
+        let Some(dir) = msg.direction else {
             self.records.insert(key, rec.clone());
             return rec;
         };
