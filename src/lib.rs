@@ -15,6 +15,7 @@
 //! - [`ffi`]: generated bindings, the C shim's interface, registration helpers (unsafe lives here).
 //! - [`plugin`]: the symbols Wireshark looks for and the registration entry points.
 
+pub mod auth;
 pub mod cwmp;
 pub mod dissector;
 pub mod ffi;
