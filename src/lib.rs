@@ -20,6 +20,7 @@ pub mod cwmp;
 pub mod dissector;
 pub mod ffi;
 pub mod fields;
+pub mod follow;
 pub mod plugin;
 pub mod session;
 pub mod sidechannel;
