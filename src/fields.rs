@@ -333,6 +333,7 @@ expert_table! {
     MaxEnvelopesNotOne => ("cwmp.expert.max_envelopes", Protocol, Note, "MaxEnvelopes is not 1"),
     UnknownHeader => ("cwmp.expert.unknown_header", Protocol, Warn, "Unknown SOAP header element marked mustUnderstand"),
     Deprecated => ("cwmp.expert.deprecated", Deprecated, Note, "Deprecated element or method"),
+    BareFault => ("cwmp.expert.bare_fault", Protocol, Warn, "cwmp:Fault without the SOAP Fault around it"),
     Fault => ("cwmp.expert.fault", ResponseCode, Warn, "CWMP fault"),
     Credentials => ("cwmp.expert.credentials", Security, Warn, "Credentials in clear text"),
     Unanswered => ("cwmp.expert.unanswered", Sequence, Warn, "Request never answered"),

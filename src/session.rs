@@ -378,6 +378,9 @@ impl Tracker {
         cwmp_port: bool,
     ) -> Option<Record> {
         let known = self.is_cwmp_stream(at.stream);
+        // Body dissectors run before this postdissector: a record of this frame means its body was
+        // CWMP, and the CWMP message tells that story itself.
+        let cwmp_body_here = self.records.contains_key(&(at.frame, 0));
         let st = self.streams.entry(at.stream).or_default();
         let mut rec = Record::default();
         let mut updates = Vec::new();
@@ -436,7 +439,10 @@ impl Tracker {
                             text: format!("Connection request refused (HTTP {code})"),
                         });
                     }
-                } else if !known || *has_body {
+                } else if !known || (*has_body && (cwmp_body_here || (200..300).contains(code))) {
+                    // A 401, 3xx or error status keeps its meaning whatever page comes with it: ACS
+                    // servers commonly send an HTML page with a 401. A 2xx with a body that is not
+                    // CWMP says nothing about the session.
                     return None;
                 } else {
                     rec.http_code = Some(*code);

@@ -1101,6 +1101,38 @@ fn vendor_methods_show_their_raw_arguments() {
 }
 
 #[test]
+fn a_bare_cwmp_fault_is_decoded_and_flagged_through_tshark() {
+    let fault = envelope(
+        &id_header("77"),
+        "<cwmp:Fault><FaultCode>9003</FaultCode><FaultString>Invalid arguments</FaultString></cwmp:Fault>",
+    );
+    let pcap = session_capture("bare-fault", &[(fault, Vec::new())], &Opts::default());
+    let rows = fields(
+        &pcap,
+        "cwmp.method",
+        &[
+            "cwmp.method",
+            "cwmp.message_kind",
+            "cwmp.fault.code",
+            "cwmp.fault.string",
+            "cwmp.expert.bare_fault",
+            "cwmp.expert.fault",
+        ],
+    );
+    assert_eq!(
+        rows,
+        vec![vec![
+            "Fault".to_string(),
+            "3".into(),
+            "9003".into(),
+            "Invalid arguments".into(),
+            "1".into(),
+            "1".into()
+        ]]
+    );
+}
+
+#[test]
 fn faults_are_decoded_flagged_and_summarised() {
     check(
         "fault_set_parameter_values.xml",

@@ -904,6 +904,41 @@ fn change_du_state_in_both_encodings() {
 // ---- Faults ----
 
 #[test]
+fn a_bare_cwmp_fault_in_the_body_is_a_fault_without_its_soap_fault() {
+    // As some builders emit it: the cwmp:Fault detail with no soapenv:Fault around it.
+    let m = parse(&env(
+        "",
+        "<cwmp:Fault><FaultCode>9000</FaultCode><FaultString>Method not supported</FaultString>\
+         <SetParameterValuesFault><ParameterName>Device.X</ParameterName><FaultCode>9007</FaultCode>\
+         </SetParameterValuesFault></cwmp:Fault>",
+    ));
+    assert_eq!(m.rpcs.len(), 1);
+    assert_eq!(m.rpcs[0].name, "Fault");
+    assert_eq!(m.rpcs[0].kind, RpcKind::Fault);
+    assert_eq!(m.rpcs[0].fault, Some((9000, "Method not supported".into())));
+    assert_eq!(u32s(&m, Field::FaultCode), [9000]);
+    assert_eq!(m.strs(Field::FaultString), ["Method not supported"]);
+    assert_eq!(u32s(&m, Field::SpvFaultCode), [9007]);
+    assert_eq!(
+        experts(&m)
+            .iter()
+            .filter(|e| **e == Expert::BareFault)
+            .count(),
+        1
+    );
+    assert_eq!(
+        texts(&m, Expert::Fault),
+        ["CWMP fault 9000: Method not supported"]
+    );
+    assert!(!experts(&m).contains(&Expert::UnknownMethod));
+    assert_eq!(info(&m), "Fault 9000 Method not supported (1 param)");
+    assert_eq!(m.direction, Some(Direction::CpeToAcs));
+    // A Fault outside the SOAP and CWMP namespaces stays an unknown Body element.
+    let m = parse(&env("", "<Fault><FaultCode>9000</FaultCode></Fault>"));
+    assert!(!experts(&m).contains(&Expert::BareFault));
+}
+
+#[test]
 fn faults_with_and_without_detail() {
     let x = env(
         "",

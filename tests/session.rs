@@ -422,3 +422,104 @@ fn statistics_count_methods_events_faults_devices_and_response_times() {
         "average response time of Inform: {inform}"
     );
 }
+
+/// An answer with an HTML page, as a WebLogic ACS sends with its 401, 3xx and 5xx statuses.
+fn html_answer(code: u16, reason: &str) -> Response {
+    Response::new(code, reason)
+        .header("Content-Type", "text/html; charset=UTF-8")
+        .body(format!(
+            "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.0 Draft//EN\">\n<HTML>\n<HEAD>\n\
+             <TITLE>Error {code}--{reason}</TITLE>\n</HEAD>\n<BODY bgcolor=\"white\"><H2>Error {code}--{reason}</H2>\
+             </BODY>\n</HTML>\n"
+        ))
+}
+
+#[test]
+fn status_answers_with_an_html_page_keep_their_meaning() {
+    // As the Motive HDM ACS answers: the first Inform of each session gets a 401 with an HTML page,
+    // the retry carries Basic credentials. A redirect and a server error with pages follow.
+    let mut cap = Capture::new();
+    let o = Opts::default();
+    let informs = inform("SN77", "1", &["1 BOOT"], 0);
+    let inform_response = answer(
+        &msg(
+            "1",
+            "<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>",
+        ),
+        &o,
+    );
+    let challenge =
+        html_answer(401, "Unauthorized").header("WWW-Authenticate", "Basic realm=\"default\"");
+    let retry = post(&informs, &o).header("Authorization", "Basic bWlyZTptaXJl");
+    let mut s = cap.tcp_flow(addr(CPE), addr(ACS));
+    Session::new().run(
+        &mut cap,
+        &mut s,
+        &[
+            (post(&informs, &o), challenge),
+            (retry, inform_response),
+            (post(b"", &o), answer(b"", &o)),
+        ],
+    );
+    cap.close(&mut s);
+    cap.advance(Duration::from_millis(300));
+    let mut s = cap.tcp_flow(addr("192.0.2.10:50002"), addr(ACS));
+    let moved = html_answer(302, "Found").header("Location", "http://198.51.100.2:7547/cwmp");
+    Session::new().run(&mut cap, &mut s, &[(post(&informs, &o), moved)]);
+    cap.close(&mut s);
+    cap.advance(Duration::from_millis(300));
+    let mut s = cap.tcp_flow(addr("192.0.2.10:50003"), addr(ACS));
+    let down = html_answer(503, "Service Unavailable");
+    Session::new().run(&mut cap, &mut s, &[(post(&informs, &o), down)]);
+    cap.close(&mut s);
+    let pcap = write_capture(&cap, "html-status");
+
+    let rows = fields_opts(
+        &pcap,
+        "cwmp.http_event || cwmp.method",
+        &[
+            "cwmp.method",
+            "cwmp.http_event",
+            "cwmp.session",
+            "cwmp.response_to",
+            "http.response.code",
+        ],
+        &["-2"],
+    );
+    let kinds: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Inform", "", ""),
+            ("", "3", "401"),
+            ("Inform", "", ""),
+            ("InformResponse", "", "200"),
+            ("", "1", ""),
+            ("", "2", "204"),
+            ("Inform", "", ""),
+            ("", "4", "302"),
+            ("Inform", "", ""),
+            ("", "5", "503"),
+        ],
+        "{rows:?}"
+    );
+    // The challenge answers the first Inform; the retry stays in its session and says so.
+    assert!(!rows[1][3].is_empty(), "{rows:?}");
+    assert_eq!(rows[0][2], rows[2][2]);
+    assert_eq!(rows[2][2], rows[5][2]);
+    let retried = fields_opts(&pcap, "cwmp.expert.auth_retry", &["cwmp.method"], &["-2"]);
+    assert_eq!(retried, vec![vec!["Inform".to_string()]]);
+    let challenged = fields_opts(
+        &pcap,
+        "cwmp.expert.auth_challenge",
+        &["http.response.code"],
+        &["-2"],
+    );
+    assert_eq!(challenged, vec![vec!["401".to_string()]]);
+    // The page itself is still shown as Wireshark shows it.
+    let lines = fields(&pcap, "cwmp.http_event == 3", &["data-text-lines"]);
+    assert_eq!(lines.len(), 1);
+}

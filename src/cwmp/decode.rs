@@ -616,8 +616,24 @@ fn decode_rpc(ctx: &mut Ctx<'_, '_>, msg: &mut Message, el: u32, dir: Option<Dir
     let e = dom.elem(el);
     let name = ctx.local(el);
     let mut node = ctx.node(F::Method, e.span, Value::Str(name.clone()));
-    if e.ns == Ns::Envelope && name == "Fault" {
-        let fault = decode_soap_fault(ctx, el, &mut node);
+    let soap_fault = e.ns == Ns::Envelope && name == "Fault";
+    // Some builders put the cwmp:Fault detail straight into the Body, without the SOAP Fault around it:
+    // its code and string still say what failed.
+    let bare_fault = e.ns.is_cwmp() && name == "Fault";
+    if soap_fault || bare_fault {
+        let fault = if soap_fault {
+            decode_soap_fault(ctx, el, &mut node)
+        } else {
+            node.issue(
+                Expert::BareFault,
+                "cwmp:Fault directly in the SOAP Body: the SOAP Fault around it (faultcode, faultstring, detail) is missing",
+            );
+            let f = decode_struct(ctx, el, &schema::SOAP_FAULT_DETAIL);
+            let code = f.child_u32(F::FaultCode);
+            let text = f.child_str(F::FaultString).unwrap_or("").to_owned();
+            node.children.push(f);
+            code.map(|c| (c, text))
+        };
         let (code, text) = fault.clone().unwrap_or((0, String::new()));
         let mut label = String::from("Fault");
         if fault.is_some() {
@@ -633,7 +649,7 @@ fn decode_rpc(ctx: &mut Ctx<'_, '_>, msg: &mut Message, el: u32, dir: Option<Dir
                     }
                 ),
             );
-        } else {
+        } else if soap_fault {
             node.issue(Expert::Fault, "SOAP Fault without a cwmp:Fault detail");
         }
         node.label = Some(format!("Method: {label}"));

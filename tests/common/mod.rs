@@ -56,11 +56,55 @@ fn build_plugin() -> PathBuf {
     so
 }
 
+static ENV: OnceLock<Env> = OnceLock::new();
+
+const SCRATCH_PREFIX: &str = "cwmp-tests-";
+
+/// Removes this process's scratch folder as the test binary exits. The test harness never drops
+/// statics, but it ends the process through `exit` (also when tests failed, with status 101), and
+/// `exit` runs `atexit` handlers.
+extern "C" fn remove_scratch_at_exit() {
+    if let Some(e) = ENV.get() {
+        let _ = std::fs::remove_dir_all(&e.root);
+    }
+}
+
+/// Removes the scratch folders of test processes that no longer run (killed, or aborted before
+/// `exit`): their pid is part of the name.
+fn remove_stale_scratch() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(SCRATCH_PREFIX))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// The scratch folder of this test process (plugin, captures, tshark's home).
+pub fn scratch_root() -> PathBuf {
+    env().root.clone()
+}
+
 fn env() -> &'static Env {
-    static ENV: OnceLock<Env> = OnceLock::new();
     ENV.get_or_init(|| {
+        remove_stale_scratch();
         let so = build_plugin();
-        let root = std::env::temp_dir().join(format!("cwmp-tests-{}", std::process::id()));
+        let root = std::env::temp_dir().join(format!("{SCRATCH_PREFIX}{}", std::process::id()));
+        // SAFETY: registers a plain function without arguments; it only reads a static that is
+        // initialised before this closure returns (and skips when it is not).
+        unsafe {
+            libc::atexit(remove_scratch_at_exit);
+        }
         let (maj, min) = (
             cwmp_dissector::ffi::compat::WS_MAJOR,
             cwmp_dissector::ffi::compat::WS_MINOR,
