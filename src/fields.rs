@@ -300,6 +300,16 @@ field_table! {
     XmppTo => ("cwmp.xmpp_connection_request.to", "To", Str, None, "JID of the CPE (ManagementServer.ConnReqJabberID)"),
     XmppId => ("cwmp.xmpp_connection_request.id", "Stanza ID", Str, None, ""),
     XmlEncoding => ("cwmp.encoding", "Character Encoding", Str, None, "Character encoding used to decode the text"),
+    TransferRequestIn => ("cwmp.transfer.request_in", "Transfer Request In", FrameRequest, None, "The Download, Upload, ScheduleDownload or ChangeDUState this complete answers"),
+    TransferCompleteIn => ("cwmp.transfer.complete_in", "Transfer Complete In", FrameResponse, None, "The TransferComplete or DUStateChangeComplete of this request"),
+    TransferDuration => ("cwmp.transfer.duration", "Transfer Duration", RelTime, None, "Time from the transfer request to its complete"),
+    TransferFetchIn => ("cwmp.transfer.fetch_in", "File Fetch In", Frame, None, "The frame where the CPE asked for the transfer's file"),
+    TransferFetchStatus => ("cwmp.transfer.fetch_status", "File Fetch Status", U32, None, "HTTP status, FTP reply code or TFTP error code of the file fetch"),
+    ConnreqInformIn => ("cwmp.connreq.inform_in", "Inform In", FrameResponse, None, "The Inform with 6 CONNECTION REQUEST that followed this connection request"),
+    ConnreqRequestIn => ("cwmp.connreq.request_in", "Connection Request In", FrameRequest, None, "The connection request this Inform answers"),
+    ConnreqLatency => ("cwmp.connreq.latency", "Connection Request Latency", RelTime, None, "Time from the connection request to the device's Inform"),
+    ConnreqUndecided => ("cwmp.connreq.undecided", "Undecided", Str, None, "The capture ends before the connection request's timeout"),
+    PeriodicInterval => ("cwmp.periodic.interval", "Periodic Interval", RelTime, None, "Time since the device's previous periodic session"),
 }
 
 expert_table! {
@@ -357,6 +367,15 @@ expert_table! {
     UdpCrBadSig => ("cwmp.expert.bad_signature", Security, Warn, "Signature does not match the configured password"),
     UdpCrMalformed => ("cwmp.expert.udp_malformed", Malformed, Warn, "Malformed UDP connection request"),
     Internal => ("cwmp.expert.internal", Malformed, Error, "Internal error in the CWMP dissector"),
+    TransferIncomplete => ("cwmp.expert.transfer_incomplete", Sequence, Note, "Transfer not completed in the capture"),
+    TransferOrphan => ("cwmp.expert.transfer_orphan", Sequence, Note, "Transfer complete whose request is not in the capture"),
+    TransferFailed => ("cwmp.expert.transfer_failed", ResponseCode, Warn, "Transfer failed"),
+    ConnreqUnanswered => ("cwmp.expert.connreq_unanswered", Sequence, Warn, "Connection request not followed by an Inform"),
+    PeriodicDrift => ("cwmp.expert.periodic_drift", Sequence, Warn, "Periodic Informs off PeriodicInformInterval by more than 10%"),
+    RetryTooSoon => ("cwmp.expert.retry_too_soon", Sequence, Warn, "Session retried sooner than the retry window allows"),
+    RetryAfterSuccess => ("cwmp.expert.retry_after_success", Sequence, Warn, "RetryCount above 0 after a session the ACS accepted"),
+    RpcLoop => ("cwmp.expert.rpc_loop", Sequence, Warn, "The same request or fault in three or more consecutive sessions"),
+    FollowCapped => ("cwmp.expert.follow_capped", Undecoded, Note, "Per-device history limit reached"),
 }
 
 impl Field {

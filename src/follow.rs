@@ -204,8 +204,9 @@ struct Device {
     /// Retry pacing: CWMPRetryMinimumWaitInterval and CWMPRetryIntervalMultiplier.
     retry_min: u32,
     retry_mult: u32,
-    /// When the last session ended, and whether the ACS accepted its Inform.
+    /// When the last session ended, whether the ACS accepted its Inform, and its RetryCount.
     last_session_end: Option<Ts>,
+    last_retry_count: Option<u32>,
     last_session_accepted: bool,
     transfers: HashMap<(Completion, String), PendingTransfer>,
     loops: HashMap<String, LoopEntry>,
@@ -226,6 +227,7 @@ impl Default for Device {
             retry_min: 5,
             retry_mult: 2000,
             last_session_end: None,
+            last_retry_count: None,
             last_session_accepted: false,
             transfers: HashMap::new(),
             loops: HashMap::new(),
@@ -451,7 +453,9 @@ impl Follow {
                                 "RetryCount {retry_count} after a session the ACS accepted (it should be 0)"
                             ),
                         });
-                    } else {
+                    } else if d.last_retry_count == Some(retry_count - 1) {
+                        // Judged only where the capture holds the attempt before this one: a
+                        // RetryCount that does not follow on says attempts are missing.
                         let n = retry_count.min(10);
                         let min = f64::from(d.retry_min)
                             * (f64::from(d.retry_mult) / 1000.0).powi(n as i32 - 1);
@@ -468,6 +472,7 @@ impl Follow {
                 }
             }
             d.last_session_accepted = false;
+            d.last_retry_count = Some(retry_count);
             // Periodic interval: from the first Inform of a periodic session only.
             if events.contains(&"2 PERIODIC") {
                 if let Some(prev) = d.last_periodic {
@@ -527,9 +532,9 @@ impl Follow {
         self.device(dev).last_session_accepted = true;
     }
 
-    /// The last message of a device's session (accepted or not): the reference point of the next
-    /// retry's wait.
-    pub fn on_session_end(&mut self, dev: &DeviceKey, ts: Ts) {
+    /// Any message of a device's session. The last one before a retry is where the failed session
+    /// ended: the reference point of the retry's wait (3.2.1.1).
+    pub fn on_activity(&mut self, dev: &DeviceKey, ts: Ts) {
         let d = self.device(dev);
         d.last_session_end = Some(ts);
         d.stats.last_seen = Some(ts);
@@ -746,7 +751,8 @@ impl Follow {
 
     /// A state-changing request (see [`is_state_changing`]) with its arguments in a canonical
     /// text form, or a fault (`signature` = "Fault <code> to <method>"), in a device's session.
-    pub fn on_repeatable(&mut self, at: Seen, dev: &DeviceKey, signature: &str) {
+    /// `label` names it in the finding's text.
+    pub fn on_repeatable(&mut self, at: Seen, dev: &DeviceKey, signature: &str, label: &str) {
         self.record(at);
         let d = self.device(dev);
         let ordinal = d.ordinal;
@@ -786,7 +792,7 @@ impl Follow {
         if run >= 3 {
             self.record(at).notes.push(FollowNote {
                 finding: Finding::RpcLoop,
-                text: format!("{signature}: the same in {run} consecutive sessions of the device"),
+                text: format!("{label}: the same in {run} consecutive sessions of the device"),
             });
         }
     }
@@ -1010,11 +1016,23 @@ mod tests {
             &facts(true, &["2 PERIODIC"], 0, &[], None),
         );
         assert!(g.view((5, 0)).notes.is_empty());
-        // Retry 3 after 4 s (the window starts at 20 s).
-        g.on_session_end(
+        // Retry 3 after 2 s (the window starts at 20 s), where the capture holds retry 2.
+        g.on_activity(
             &dev(),
             Ts {
                 secs: 311,
+                nanos: 0,
+            },
+        );
+        g.on_inform(
+            at(7, 312),
+            &dev(),
+            &facts(true, &["2 PERIODIC"], 2, &[], None),
+        );
+        g.on_activity(
+            &dev(),
+            Ts {
+                secs: 313,
                 nanos: 0,
             },
         );
@@ -1030,7 +1048,7 @@ mod tests {
             .any(|n| n.finding == Finding::RetryTooSoon));
         // A retry after an accepted session.
         g.on_session_accepted(&dev());
-        g.on_session_end(
+        g.on_activity(
             &dev(),
             Ts {
                 secs: 320,
@@ -1055,8 +1073,8 @@ mod tests {
                 &dev(),
                 &facts(true, &["2 PERIODIC"], 0, &[], None),
             );
-            f.on_repeatable(at(frame + 2, i as i64 * 100 + 1), &dev(), sig);
-            f.on_repeatable(at(frame + 4, i as i64 * 100 + 2), &dev(), sig);
+            f.on_repeatable(at(frame + 2, i as i64 * 100 + 1), &dev(), sig, "SPV");
+            f.on_repeatable(at(frame + 4, i as i64 * 100 + 2), &dev(), sig, "SPV");
         }
         assert!(f.view((3, 0)).notes.is_empty());
         assert!(f.view((13, 0)).notes.is_empty());
@@ -1070,7 +1088,7 @@ mod tests {
                 &facts(true, &["2 PERIODIC"], 0, &[], None),
             );
             if i != 1 {
-                g.on_repeatable(at(frame + 2, i as i64 * 100 + 1), &dev(), sig);
+                g.on_repeatable(at(frame + 2, i as i64 * 100 + 1), &dev(), sig, "SPV");
             }
         }
         assert!(g.view((32, 0)).notes.is_empty());

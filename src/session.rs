@@ -14,8 +14,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::cwmp::{DeviceId, Direction, Message, RpcKind};
-use crate::fields::Expert;
+use crate::cwmp::{DeviceId, Direction, Message, Node, RpcKind, Value};
+use crate::fields::{Expert, Field};
+use crate::follow::{DeviceKey, Follow, InformFacts, Links, Seen};
 
 /// A capture time stamp.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -121,6 +122,9 @@ pub struct Record {
     pub http_code: Option<u16>,
     pub location: Option<String>,
     pub notes: Vec<Note>,
+    /// What the cross-session layer links to this message (transfers, connection requests,
+    /// periodic intervals) and finds about it.
+    pub follow: Links,
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +154,8 @@ struct Stream {
     pending_get: Option<Pending>,
     /// A CWMP body has been seen on this connection.
     is_cwmp: bool,
+    /// The values of the ACS's last SetParameterValues, in force once the CPE's response confirms them.
+    pending_spv: Vec<(String, String)>,
 }
 
 /// Session state of one capture file.
@@ -159,6 +165,8 @@ pub struct Tracker {
     records: HashMap<(u32, u16), Record>,
     http_records: HashMap<(u32, u16), Record>,
     sessions: u32,
+    /// The cross-session layer: devices across connections.
+    follow: Follow,
 }
 
 fn who(d: Direction) -> &'static str {
@@ -196,7 +204,9 @@ impl Tracker {
     pub fn on_body(&mut self, at: At, msg: &Message) -> Record {
         let key = (at.frame, at.index);
         if at.visited {
-            return self.records.get(&key).cloned().unwrap_or_default();
+            let mut rec = self.records.get(&key).cloned().unwrap_or_default();
+            rec.follow = self.follow.view(key);
+            return rec;
         }
         let mut rec = Record::default();
         // The decoder gives the HTTP role, or infers it from methods, fault codes and headers.
@@ -340,9 +350,123 @@ impl Tracker {
         }
         rec.session = st.session;
         rec.device = st.device.clone();
-        self.records.insert(key, rec.clone());
+        let spv = std::mem::take(&mut st.pending_spv);
+        if dir == Direction::AcsToCpe {
+            st.pending_spv = spv_values(msg);
+        }
+        let confirmed = if dir == Direction::CpeToAcs
+            && msg.methods().any(|m| m == "SetParameterValuesResponse")
+        {
+            spv
+        } else {
+            Vec::new()
+        };
         self.apply(updates);
+        self.observe(at, msg, dir, &rec, &confirmed);
+        if let Some(d) = rec.device.as_deref() {
+            self.follow.on_activity(&device_key(d), at.ts);
+        }
+        rec.follow = self.follow.links(key, false);
+        self.records.insert(key, rec.clone());
         rec
+    }
+
+    /// What the message tells the cross-session layer, for the session's device.
+    fn observe(
+        &mut self,
+        at: At,
+        msg: &Message,
+        dir: Direction,
+        rec: &Record,
+        confirmed: &[(String, String)],
+    ) {
+        let Some(dev) = rec.device.as_deref().map(device_key) else {
+            return;
+        };
+        let seen = Seen {
+            frame: at.frame,
+            index: at.index,
+            ts: at.ts,
+        };
+        let f = &mut self.follow;
+        for (name, value) in confirmed {
+            f.on_param(&dev, name, value, at.ts);
+        }
+        for rpc in &msg.rpcs {
+            let text = |field: Field| first_text(&rpc.node, field).unwrap_or_default();
+            match (dir, rpc.kind, rpc.name.as_str()) {
+                (Direction::CpeToAcs, RpcKind::Request, "Inform") => {
+                    let events: Vec<&str> = msg.events.iter().map(String::as_str).collect();
+                    let params = param_values(&rpc.node);
+                    let params: Vec<(&str, &str)> = params
+                        .iter()
+                        .map(|(n, v)| (n.as_str(), v.as_str()))
+                        .collect();
+                    f.on_inform(
+                        seen,
+                        &dev,
+                        &InformFacts {
+                            new_session: rec.new_session,
+                            events: &events,
+                            retry_count: retry_count(msg).unwrap_or(0),
+                            params: &params,
+                            addr: None,
+                        },
+                    );
+                }
+                (Direction::AcsToCpe, RpcKind::Response, "InformResponse") => {
+                    f.on_session_accepted(&dev);
+                }
+                (
+                    Direction::AcsToCpe,
+                    RpcKind::Request,
+                    "Download" | "ScheduleDownload" | "Upload" | "ChangeDUState",
+                ) => {
+                    let url = first_text(&rpc.node, Field::Url);
+                    f.on_transfer_request(
+                        seen,
+                        &dev,
+                        &rpc.name,
+                        &text(Field::CommandKey),
+                        url.as_deref(),
+                    );
+                }
+                (Direction::CpeToAcs, RpcKind::Request, name)
+                    if name.ends_with("TransferComplete")
+                        || name.ends_with("DUStateChangeComplete") =>
+                {
+                    let fault = completion_fault(&rpc.node);
+                    f.on_complete(
+                        seen,
+                        &dev,
+                        name,
+                        &text(Field::CommandKey),
+                        fault.as_ref().map(|(c, s)| (*c, s.as_str())),
+                    );
+                }
+                (Direction::CpeToAcs, RpcKind::Response, "GetParameterValuesResponse") => {
+                    for (n, v) in param_values(&rpc.node) {
+                        f.on_param(&dev, &n, &v, at.ts);
+                    }
+                }
+                _ => {}
+            }
+            if dir == Direction::AcsToCpe
+                && rpc.kind == RpcKind::Request
+                && crate::follow::is_state_changing(&rpc.name)
+            {
+                let (sig, label) = signature(&rpc.name, &rpc.node);
+                f.on_repeatable(seen, &dev, &sig, &label);
+            }
+            if rpc.kind == RpcKind::Fault {
+                if let Some((code, _)) = &rpc.fault {
+                    f.on_fault(&dev);
+                    let to = rec.request_method.as_deref().unwrap_or("a request");
+                    let sig = format!("Fault {code} to {to}");
+                    f.on_repeatable(seen, &dev, &sig, &sig);
+                }
+            }
+        }
     }
 
     /// The HTTP messages of a frame that carried no CWMP body. `cwmp_port` says whether the connection
@@ -353,7 +477,9 @@ impl Tracker {
             // Later passes: what the first pass stored, whatever HTTP shows now.
             let mut i = 0u16;
             while let Some(r) = self.http_records.get(&(at.frame, i)) {
-                out.push(r.clone());
+                let mut r = r.clone();
+                r.follow = self.follow.view(http_follow_key((at.frame, i)));
+                out.push(r);
                 i += 1;
             }
             return out;
@@ -544,6 +670,10 @@ impl Tracker {
             rec.device = st.device.clone();
         }
         self.apply(updates);
+        if let Some(d) = rec.device.as_deref() {
+            self.follow.on_activity(&device_key(d), at.ts);
+        }
+        rec.follow = self.follow.links(http_follow_key(key), false);
         Some(rec)
     }
 
@@ -581,4 +711,107 @@ fn retry_count(msg: &Message) -> Option<u32> {
             (crate::fields::Field::RetryCount, crate::cwmp::Value::U32(n)) if *n > 0 => Some(*n),
             _ => None,
         })
+}
+
+/// The cross-session layer's key of an HTTP message without a body: its own index space, apart from
+/// the CWMP bodies of the same frame.
+fn http_follow_key((frame, index): (u32, u16)) -> (u32, u16) {
+    (frame, index | 0x8000)
+}
+
+fn device_key(d: &DeviceId) -> DeviceKey {
+    DeviceKey {
+        oui: d.oui.clone(),
+        serial: d.serial_number.clone(),
+    }
+}
+
+/// The text of the first node tagged `field` below `node`.
+fn first_text(node: &Node, field: Field) -> Option<String> {
+    node.walk().into_iter().find_map(|n| match &n.value {
+        Value::Str(s) if n.field == field => Some(s.clone()),
+        _ => None,
+    })
+}
+
+/// The (name, value) pairs of the ParameterValueStructs below `node`.
+fn param_values(node: &Node) -> Vec<(String, String)> {
+    node.walk()
+        .into_iter()
+        .filter(|n| n.field == Field::Parameter)
+        .filter_map(|p| {
+            let name = p.children.iter().find(|c| c.field == Field::ParameterName);
+            let value = p.children.iter().find(|c| c.field == Field::ParameterValue);
+            match (name.map(|n| &n.value), value.map(|v| &v.value)) {
+                (Some(Value::Str(n)), Some(Value::Str(v))) => Some((n.clone(), v.clone())),
+                (Some(Value::Str(n)), None) => Some((n.clone(), String::new())),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The values an ACS message asks the CPE to set.
+fn spv_values(msg: &Message) -> Vec<(String, String)> {
+    msg.rpcs
+        .iter()
+        .filter(|r| r.name == "SetParameterValues" && r.kind == RpcKind::Request)
+        .flat_map(|r| param_values(&r.node))
+        .collect()
+}
+
+/// The first non-zero fault code of a TransferComplete's FaultStruct or of a DUStateChangeComplete's
+/// results, with its text.
+fn completion_fault(node: &Node) -> Option<(u32, String)> {
+    let all = node.walk();
+    all.iter()
+        .enumerate()
+        .find_map(|(i, n)| match (n.field, &n.value) {
+            (Field::TransferFaultCode | Field::DuFaultCode, Value::U32(c)) if *c != 0 => {
+                let text = all[i..].iter().find_map(|m| match (m.field, &m.value) {
+                    (Field::TransferFaultString | Field::DuFaultString, Value::Str(s)) => {
+                        Some(s.clone())
+                    }
+                    _ => None,
+                });
+                Some((
+                    *c,
+                    text.unwrap_or_else(|| crate::values::fault_name(*c).to_owned()),
+                ))
+            }
+            _ => None,
+        })
+}
+
+/// A request with its arguments, as one comparable text (the same text in consecutive sessions is
+/// the same request sent again), and a short label for it: the method and its first parameter.
+/// ParameterKey and CommandKey are left out: an ACS in a loop often stamps each attempt with a new
+/// key.
+fn signature(method: &str, node: &Node) -> (String, String) {
+    let mut sig = method.to_owned();
+    let mut first = None;
+    for n in node.walk().into_iter().skip(1) {
+        if matches!(n.field, Field::ParameterKey | Field::CommandKey) {
+            continue;
+        }
+        if let Value::Str(v) = &n.value {
+            sig.push(' ');
+            sig.push_str(n.field.def().abbrev);
+            sig.push('=');
+            sig.push_str(v);
+            if first.is_none()
+                && matches!(n.field, Field::Parameter | Field::ObjectName | Field::Url)
+            {
+                first = Some(v.clone());
+            }
+        }
+    }
+    let label = match first {
+        Some(v) if v.chars().count() > 60 => {
+            format!("{method} ({}...)", v.chars().take(60).collect::<String>())
+        }
+        Some(v) => format!("{method} ({v})"),
+        None => method.to_owned(),
+    };
+    (sig, label)
 }

@@ -415,6 +415,67 @@ pub fn render_session(rec: &crate::session::Record, sink: &mut dyn Sink) {
     for n in &rec.notes {
         sink.expert(n.expert, &n.text);
     }
+    render_follow(&rec.follow, sink);
+}
+
+/// Renders the cross-session links and findings of a message.
+fn render_follow(l: &crate::follow::Links, sink: &mut dyn Sink) {
+    use crate::follow::Finding;
+    let none = Span::default();
+    let frames = [
+        (Field::TransferRequestIn, l.transfer_request_in),
+        (Field::TransferCompleteIn, l.transfer_complete_in),
+        (Field::TransferFetchIn, l.transfer_fetch_in),
+        (Field::ConnreqRequestIn, l.connreq_request_in),
+        (Field::ConnreqInformIn, l.connreq_inform_in),
+    ];
+    for (field, frame) in frames {
+        if let Some(f) = frame {
+            sink.item(field, none, &Value::Frame(f), None, true);
+        }
+    }
+    if let Some(code) = l.transfer_fetch_status {
+        sink.item(
+            Field::TransferFetchStatus,
+            none,
+            &Value::U32(code),
+            None,
+            true,
+        );
+    }
+    let times = [
+        (Field::TransferDuration, l.transfer_duration),
+        (Field::ConnreqLatency, l.connreq_latency),
+        (Field::PeriodicInterval, l.periodic_interval),
+    ];
+    for (field, time) in times {
+        if let Some((secs, nanos)) = time {
+            sink.item(field, none, &Value::Duration { secs, nanos }, None, true);
+        }
+    }
+    if let Some(text) = &l.undecided {
+        sink.item(
+            Field::ConnreqUndecided,
+            none,
+            &Value::Str(text.clone()),
+            None,
+            true,
+        );
+    }
+    for n in &l.notes {
+        let expert = match n.finding {
+            Finding::TransferIncomplete => Expert::TransferIncomplete,
+            Finding::TransferOrphan => Expert::TransferOrphan,
+            Finding::TransferFailed => Expert::TransferFailed,
+            Finding::ConnreqUnanswered => Expert::ConnreqUnanswered,
+            Finding::PeriodicDrift => Expert::PeriodicDrift,
+            Finding::RetryTooSoon => Expert::RetryTooSoon,
+            Finding::RetryAfterSuccess => Expert::RetryAfterSuccess,
+            Finding::RpcLoop => Expert::RpcLoop,
+            Finding::HistoryCapped => Expert::FollowCapped,
+        };
+        sink.expert(expert, &n.text);
+    }
 }
 
 /// The Info column text of an HTTP message without a CWMP body.

@@ -1,0 +1,335 @@
+//! Follow-through across sessions through the real tshark: a transfer linked to its complete in a
+//! later session (both ways with `-2`, backward in one pass), a transfer never completed, periodic
+//! drift, and a provisioning loop; polling is not a loop.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::*;
+use cwmp_capgen::{Capture, Request, Response, Session};
+
+const SERIAL: &str = "SN-FOLLOW-1";
+
+fn inform(id: &str, events: &[(&str, &str)], params: &[(&str, &str)]) -> Vec<u8> {
+    let ev: String = events
+        .iter()
+        .map(|(e, k)| {
+            format!(
+                "<EventStruct><EventCode>{e}</EventCode><CommandKey>{k}</CommandKey></EventStruct>"
+            )
+        })
+        .collect();
+    let pv: String = params
+        .iter()
+        .map(|(n, v)| {
+            format!(
+                "<ParameterValueStruct><Name>{n}</Name><Value xsi:type=\"xsd:string\">{v}</Value></ParameterValueStruct>"
+            )
+        })
+        .collect();
+    envelope(
+        &id_header(id),
+        &format!(
+            "<cwmp:Inform><DeviceId><Manufacturer>Acme</Manufacturer><OUI>00AB12</OUI>\
+             <ProductClass>GW100</ProductClass><SerialNumber>{SERIAL}</SerialNumber></DeviceId>\
+             <Event soap-enc:arrayType=\"cwmp:EventStruct[{}]\">{ev}</Event><MaxEnvelopes>1</MaxEnvelopes>\
+             <CurrentTime>2024-05-01T10:00:00Z</CurrentTime><RetryCount>0</RetryCount>\
+             <ParameterList soap-enc:arrayType=\"cwmp:ParameterValueStruct[{}]\">{pv}</ParameterList></cwmp:Inform>",
+            events.len(),
+            params.len()
+        ),
+    )
+}
+
+fn msg(id: &str, body: &str) -> Vec<u8> {
+    envelope(&id_header(id), body)
+}
+
+fn inform_response(id: &str) -> Vec<u8> {
+    msg(
+        id,
+        "<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>",
+    )
+}
+
+/// One session on a connection of its own: Inform, the CPE's other requests, the empty POST, then
+/// the ACS's requests with the CPE's answers, and the ACS's 204.
+struct Visit {
+    at: Duration,
+    inform: Vec<u8>,
+    cpe_requests: Vec<(Vec<u8>, Vec<u8>)>,
+    acs_requests: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+fn capture(name: &str, visits: &[Visit]) -> PathBuf {
+    let mut cap = Capture::new();
+    let o = Opts::default();
+    let start = cap.now();
+    for (i, v) in visits.iter().enumerate() {
+        let now = cap.now() - start;
+        if v.at > now {
+            cap.advance(v.at - now);
+        }
+        let cpe = format!("192.0.2.10:{}", 50000 + i);
+        let mut flow = cap.tcp_flow(addr(&cpe), addr(ACS));
+        let mut ex = vec![(v.inform.clone(), inform_response("1"))];
+        ex.extend(v.cpe_requests.iter().cloned());
+        // The empty POST is answered by the ACS's first request (or 204), and each CPE answer by the
+        // next request.
+        let mut pending: Vec<u8> = Vec::new();
+        for (req, resp) in &v.acs_requests {
+            ex.push((std::mem::take(&mut pending), req.clone()));
+            pending = resp.clone();
+        }
+        ex.push((pending, Vec::new()));
+        let ex: Vec<(Request, Response)> = ex
+            .iter()
+            .map(|(q, a)| (post(q, &o), answer(a, &o)))
+            .collect();
+        Session::new().run(&mut cap, &mut flow, &ex);
+        cap.close(&mut flow);
+    }
+    write_capture(&cap, name)
+}
+
+fn download(id: &str, key: &str) -> Vec<u8> {
+    msg(
+        id,
+        &format!(
+            "<cwmp:Download><CommandKey>{key}</CommandKey><FileType>1 Firmware Upgrade Image</FileType>\
+             <URL>http://files.example/fw-77.bin</URL><Username></Username><Password></Password>\
+             <FileSize>1000</FileSize><TargetFileName></TargetFileName><DelaySeconds>0</DelaySeconds>\
+             <SuccessURL></SuccessURL><FailureURL></FailureURL></cwmp:Download>"
+        ),
+    )
+}
+
+fn download_response(id: &str) -> Vec<u8> {
+    msg(
+        id,
+        "<cwmp:DownloadResponse><Status>1</Status><StartTime>0001-01-01T00:00:00Z</StartTime>\
+         <CompleteTime>0001-01-01T00:00:00Z</CompleteTime></cwmp:DownloadResponse>",
+    )
+}
+
+fn transfer_complete(id: &str, key: &str, code: u32, text: &str) -> Vec<u8> {
+    msg(
+        id,
+        &format!(
+            "<cwmp:TransferComplete><CommandKey>{key}</CommandKey><FaultStruct><FaultCode>{code}</FaultCode>\
+             <FaultString>{text}</FaultString></FaultStruct><StartTime>2024-05-01T10:00:05Z</StartTime>\
+             <CompleteTime>2024-05-01T10:00:06Z</CompleteTime></cwmp:TransferComplete>"
+        ),
+    )
+}
+
+fn frame_of(rows: &[Vec<String>], method: &str) -> String {
+    rows.iter()
+        .find(|r| r[1] == method)
+        .unwrap_or_else(|| panic!("{method} not in {rows:#?}"))[0]
+        .clone()
+}
+
+#[test]
+fn a_download_is_linked_to_its_complete_in_a_later_session() {
+    let pcap = capture(
+        "follow-transfer",
+        &[
+            Visit {
+                at: Duration::ZERO,
+                inform: inform("1", &[("1 BOOT", "")], &[]),
+                cpe_requests: vec![],
+                acs_requests: vec![(download("d1", "fw-77"), download_response("d1"))],
+            },
+            Visit {
+                at: Duration::from_secs(120),
+                inform: inform(
+                    "1",
+                    &[("7 TRANSFER COMPLETE", ""), ("M Download", "fw-77")],
+                    &[],
+                ),
+                cpe_requests: vec![(
+                    transfer_complete("t1", "fw-77", 9010, "Download failure"),
+                    msg("t1", "<cwmp:TransferCompleteResponse/>"),
+                )],
+                acs_requests: vec![],
+            },
+        ],
+    );
+    let cols = [
+        "frame.number",
+        "cwmp.method",
+        "cwmp.transfer.request_in",
+        "cwmp.transfer.complete_in",
+        "cwmp.transfer.duration",
+    ];
+    // Two passes: both ways.
+    let rows = fields_opts(&pcap, "cwmp.method", &cols, &["-2"]);
+    let dl = frame_of(&rows, "Download");
+    let tc = frame_of(&rows, "TransferComplete");
+    let dl_row = rows.iter().find(|r| r[0] == dl).unwrap();
+    let tc_row = rows.iter().find(|r| r[0] == tc).unwrap();
+    assert_eq!(dl_row[3], tc, "Download's complete_in: {rows:#?}");
+    assert_eq!(tc_row[2], dl, "TransferComplete's request_in");
+    let secs: f64 = tc_row[4].parse().expect("duration");
+    assert!((119.0..122.0).contains(&secs), "duration {secs}");
+    // The failure, with the request's method and the fault.
+    let experts = fields_opts(
+        &pcap,
+        "cwmp.expert.transfer_failed",
+        &["frame.number", "_ws.expert.message"],
+        &["-2"],
+    );
+    assert_eq!(experts.len(), 1, "{experts:?}");
+    assert_eq!(experts[0][0], tc);
+    assert!(
+        experts[0][1].contains("Download failed: 9010 Download failure"),
+        "{experts:?}"
+    );
+    // One pass: the backward link is there, the forward one is not.
+    let rows = fields_opts(&pcap, "cwmp.method", &cols, &[]);
+    assert_eq!(rows.iter().find(|r| r[0] == tc).unwrap()[2], dl);
+    assert_eq!(rows.iter().find(|r| r[0] == dl).unwrap()[3], "");
+    // Completed: not flagged as incomplete; its request is known: not an orphan.
+    for e in [
+        "cwmp.expert.transfer_incomplete",
+        "cwmp.expert.transfer_orphan",
+    ] {
+        assert!(
+            fields_opts(&pcap, e, &["frame.number"], &["-2"]).is_empty(),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn a_transfer_never_completed_is_a_note_that_counts_later_sessions() {
+    let pcap = capture(
+        "follow-incomplete",
+        &[
+            Visit {
+                at: Duration::ZERO,
+                inform: inform("1", &[("1 BOOT", "")], &[]),
+                cpe_requests: vec![],
+                acs_requests: vec![(download("d1", "fw-78"), download_response("d1"))],
+            },
+            Visit {
+                at: Duration::from_secs(300),
+                inform: inform("1", &[("2 PERIODIC", "")], &[]),
+                cpe_requests: vec![],
+                acs_requests: vec![],
+            },
+            Visit {
+                at: Duration::from_secs(600),
+                inform: inform("1", &[("2 PERIODIC", "")], &[]),
+                cpe_requests: vec![],
+                acs_requests: vec![],
+            },
+        ],
+    );
+    let rows = fields_opts(
+        &pcap,
+        "cwmp.expert.transfer_incomplete",
+        &["cwmp.method", "_ws.expert.message", "_ws.expert.severity"],
+        &["-2"],
+    );
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0][0], "Download");
+    assert!(rows[0][1].contains("2 later sessions"), "{rows:?}");
+}
+
+#[test]
+fn periodic_informs_far_from_their_interval_drift() {
+    let interval = [("Device.ManagementServer.PeriodicInformInterval", "86400")];
+    let visits: Vec<Visit> = (0..3)
+        .map(|i| Visit {
+            at: Duration::from_secs(300 * i),
+            inform: inform("1", &[("2 PERIODIC", "")], &interval),
+            cpe_requests: vec![],
+            acs_requests: vec![],
+        })
+        .collect();
+    let pcap = capture("follow-periodic", &visits);
+    let rows = fields_opts(
+        &pcap,
+        "cwmp.method == \"Inform\"",
+        &["frame.number", "cwmp.periodic.interval"],
+        &[],
+    );
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0][1], "");
+    for r in &rows[1..] {
+        let secs: f64 = r[1].parse().expect("interval");
+        assert!((299.0..302.0).contains(&secs), "{rows:?}");
+    }
+    let drift = fields_opts(
+        &pcap,
+        "cwmp.expert.periodic_drift",
+        &["_ws.expert.message"],
+        &[],
+    );
+    assert_eq!(drift.len(), 2, "{drift:?}");
+    assert!(
+        drift[0][0].contains("PeriodicInformInterval is 86400 s"),
+        "{drift:?}"
+    );
+}
+
+#[test]
+fn the_same_set_in_three_sessions_is_a_loop_and_polling_is_not() {
+    let spv = |id: &str, pk: &str| {
+        msg(
+            id,
+            &format!(
+                "<cwmp:SetParameterValues><ParameterList soap-enc:arrayType=\"cwmp:ParameterValueStruct[1]\">\
+                 <ParameterValueStruct><Name>Device.WiFi.SSID.1.SSID</Name><Value xsi:type=\"xsd:string\">home</Value>\
+                 </ParameterValueStruct></ParameterList><ParameterKey>{pk}</ParameterKey></cwmp:SetParameterValues>"
+            ),
+        )
+    };
+    let spv_response = |id: &str| {
+        msg(
+            id,
+            "<cwmp:SetParameterValuesResponse><Status>0</Status></cwmp:SetParameterValuesResponse>",
+        )
+    };
+    let gpv = |id: &str| {
+        msg(
+            id,
+            "<cwmp:GetParameterValues><ParameterNames soap-enc:arrayType=\"xsd:string[1]\">\
+             <string>Device.DeviceInfo.UpTime</string></ParameterNames></cwmp:GetParameterValues>",
+        )
+    };
+    let gpv_response = |id: &str| {
+        msg(
+            id,
+            "<cwmp:GetParameterValuesResponse><ParameterList soap-enc:arrayType=\"cwmp:ParameterValueStruct[1]\">\
+             <ParameterValueStruct><Name>Device.DeviceInfo.UpTime</Name><Value xsi:type=\"xsd:unsignedInt\">43</Value>\
+             </ParameterValueStruct></ParameterList></cwmp:GetParameterValuesResponse>",
+        )
+    };
+    let visits: Vec<Visit> = (0..3)
+        .map(|i| Visit {
+            at: Duration::from_secs(600 * i),
+            inform: inform("1", &[("2 PERIODIC", "")], &[]),
+            cpe_requests: vec![],
+            acs_requests: vec![
+                (gpv("g"), gpv_response("g")),
+                // A new ParameterKey each time: still the same request.
+                (spv("s", &format!("pk-{i}")), spv_response("s")),
+            ],
+        })
+        .collect();
+    let pcap = capture("follow-loop", &visits);
+    let rows = fields_opts(
+        &pcap,
+        "cwmp.expert.rpc_loop",
+        &["cwmp.method", "_ws.expert.message"],
+        &["-2"],
+    );
+    assert_eq!(rows.len(), 1, "only the third SetParameterValues: {rows:?}");
+    assert_eq!(rows[0][0], "SetParameterValues");
+    assert!(rows[0][1].contains("3 consecutive sessions"), "{rows:?}");
+}
