@@ -119,8 +119,7 @@ print("after " .. owner(8080) .. " " .. owner(443))
             .to_owned()
     };
     let before = line("before ");
-    assert_eq!(before, "before HTTP TLS", "{out}");
-    assert_eq!(line("taken "), "taken HTTP TLS", "{out}");
+    assert!(!before.contains("none"), "8080 and 443 have owners: {out}");
     assert_eq!(
         line("after ").replacen("after", "before", 1),
         before,
