@@ -360,7 +360,7 @@ fn side_channel_verdict(node: &cwmp::Node, span: cwmp::Span, info: String) -> Ve
     }
 }
 
-/// The bytes of a frame that Wireshark's XMPP dissector handled: a CWMP connection request (Annex K)?
+/// The bytes Wireshark's XMPP dissector parsed a stanza from: a CWMP connection request (Annex K)?
 pub fn dissect_xmpp(frame: &[u8]) -> Verdict {
     let Some(node) = crate::sidechannel::xmpp_connection_request(frame) else {
         return Verdict::default();

@@ -2,13 +2,10 @@
 //!
 //! `plugin_want_major`/`plugin_want_minor` come from the Wireshark found at build time: a plugin loads
 //! only into that exact major.minor, and another version refuses it with a message naming the mismatch.
-//! Every `extern "C"` function here catches panics.
-
-use std::panic::{catch_unwind, AssertUnwindSafe};
+//! Nothing here can panic; the registration work is in the shim and in `ffi::register`.
 
 use crate::ffi::bindings as ws;
 use crate::ffi::compat::{WS_MAJOR, WS_MINOR, WS_PLUGIN_DESC_DISSECTOR};
-use crate::ffi::register;
 
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 
@@ -38,36 +35,12 @@ pub static plugin_want_major: i32 = WS_MAJOR;
 #[used]
 pub static plugin_want_minor: i32 = WS_MINOR;
 
-extern "C" fn register_protoinfo() {
-    // SAFETY: called once by Wireshark at protocol registration.
-    if catch_unwind(|| unsafe { register::register_protocol() }).is_err() {
-        eprintln!("cwmp: panic while registering the protocol; CWMP is not available");
-    }
-}
-
-extern "C" fn register_handoff() {
-    // SAFETY: called once by Wireshark after all protocols are registered.
-    if catch_unwind(|| unsafe { register::register_handoff() }).is_err() {
-        eprintln!("cwmp: panic during handoff; CWMP is not hooked into HTTP");
-    }
-}
-
-/// Lives for the whole process, as `proto_register_plugin` requires.
-static PLUGIN: ws::proto_plugin = ws::proto_plugin {
-    register_protoinfo: Some(register_protoinfo),
-    register_handoff: Some(register_handoff),
-};
-
-/// Called by Wireshark when it loads the plugin.
+/// Called by Wireshark when it loads the plugin. The registration callbacks themselves are the shim's
+/// (C), so that no Wireshark call that can throw ever runs with a Rust frame on the stack.
 #[no_mangle]
 pub extern "C" fn plugin_register() {
-    let r = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: PLUGIN is a static with valid function pointers.
-        unsafe { ws::proto_register_plugin(&PLUGIN) }
-    }));
-    if r.is_err() {
-        eprintln!("cwmp: panic in plugin_register");
-    }
+    // SAFETY: the shim passes a static proto_plugin to proto_register_plugin, which only stores it.
+    unsafe { ws::cwmp_shim_plugin_register() }
 }
 
 /// What kind of plugin this is (Wireshark 4.4 and later ask; earlier versions ignore it).

@@ -480,7 +480,8 @@ fn lines(p: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
 pub const XMPP_CONNREQ_NS: &[u8] = b"urn:broadband-forum-org:cwmp:xmppConnReq-1-0";
 
 /// Decodes an XMPP connection request (an `iq` stanza whose `connectionRequest` child is in the Annex K
-/// namespace) found anywhere in `p`, the bytes of one frame. `None` when there is none.
+/// namespace) found anywhere in `p`: the bytes the XMPP dissector parsed it from (a frame, or a
+/// reassembled or decrypted buffer). `None` when there is none.
 pub fn xmpp_connection_request(p: &[u8]) -> Option<Node> {
     let ns = find(p, XMPP_CONNREQ_NS)?;
     // The stanza starts at the last `<iq` before the namespace declaration.

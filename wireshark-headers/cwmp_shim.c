@@ -4,8 +4,12 @@
  * behaviour, so every Wireshark call that can throw happens here, with no Rust frame on the stack:
  *   1. the entry points below copy what Rust needs into a cwmp_input_t and call cwmp_rs_dissect();
  *   2. Rust parses and returns a flat list of tree operations, then returns (no Rust frame remains);
- *   3. replay() adds the items inside TRY/CATCH_ALL; an exception stops the replay, the Rust output is
- *      freed, and the exception is then shown with show_exception() (itself inside TRY).
+ *   3. replay() adds the items inside TRY; the Rust output is released in FINALLY whatever happens. As
+ *      in any dissector that calls others, the non-fatal errors (ReportedBoundsError and its kin) are
+ *      shown with show_exception(), and every other exception (BoundsError of a short capture,
+ *      DissectorError of a tree limit) propagates exactly as it would from stock HTTP or XML.
+ * Registration follows the same rule: Rust only builds the tables (cwmp_rs_tables), and the shim's own
+ * registration callbacks hand them to Wireshark.
  * This file also holds Wireshark's initialiser macros (HFILL, EXPFILL) and everything that differs
  * between Wireshark versions, in the "Version differences" section.
  */
@@ -21,8 +25,10 @@
 #include <epan/tap.h>
 #include <epan/show_exception.h>
 #include <epan/conversation.h>
+#include <epan/proto_data.h>
 #include <epan/dissectors/packet-http.h>
 #include <epan/dissectors/packet-tls.h>
+#include <epan/dissectors/packet-xml.h>
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
 #include <epan/dissectors/packet-media-type.h>
 #endif
@@ -120,11 +126,6 @@ static dissector_handle_t http_tls_handle;
 static dissector_handle_t cwmp_udp_handle;
 static int cwmp_tap_id = -1;
 
-/* Which CWMP body of the current frame dissect_body is at; reset by the postdissector at the end of
- * every frame, so that re-dissecting a frame numbers its bodies the same way. */
-static guint32 body_frame;
-static guint32 body_index;
-
 /* HTTP fields the postdissector reads (looked up at handoff). */
 static int hf_http_request_method = -1;
 static int hf_http_response_code = -1;
@@ -170,9 +171,15 @@ static void replay(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const cw
             item = proto_tree_add_boolean(t, op->id, tvb, op->start, op->length, op->u ? 1 : 0);
             break;
         case CWMP_OP_TIME: {
+            /* Rust gives nanoseconds in 0..1e9 below the (floor) seconds; nstime wants both parts of
+             * the same sign: -1 s + 0.5e9 ns is -0 s - 0.5e9 ns. */
             nstime_t ts;
             ts.secs = (time_t)op->i;
             ts.nsecs = op->nanos;
+            if (ts.secs < 0 && ts.nsecs > 0) {
+                ts.secs += 1;
+                ts.nsecs -= 1000000000;
+            }
             item = proto_tree_add_time(t, op->id, tvb, op->start, op->length, &ts);
             break;
         }
@@ -211,23 +218,74 @@ static gboolean cwmp_enabled(void)
     return proto_cwmp != -1 && proto_is_protocol_enabled(find_protocol_by_id(proto_cwmp));
 }
 
-/* Shows an exception caught while building our tree; an exception while showing it is dropped. */
-static void show_caught(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned long code,
-                        const char *msg)
+/* The frame the per-frame counters below belong to; the postdissector ends every frame (frame_done), so
+ * that re-dissecting a frame numbers its bodies and messages the same way. */
+static guint32 counted_frame;
+static guint32 frame_bodies;    /* CWMP bodies seen in the frame so far */
+static guint32 frame_messages;  /* CWMP texts in the frame's Info column so far */
+
+static void count_frame(packet_info *pinfo)
 {
-    TRY {
-        show_exception(tvb, pinfo, tree, code, msg);
+    if (counted_frame != pinfo->num) {
+        counted_frame = pinfo->num;
+        frame_bodies = 0;
+        frame_messages = 0;
     }
-    CATCH_ALL {
-    }
-    ENDTRY;
 }
 
-/* The TCP connection of the frame, as Wireshark numbers conversations; G_MAXUINT32 when none. */
+static void frame_done(void)
+{
+    counted_frame = 0;
+    frame_bodies = 0;
+    frame_messages = 0;
+}
+
+/* Where a message's Info text goes. */
+enum info_mode {
+    INFO_BODY,   /* a CWMP body: replaces HTTP's line for its own message (HTTP has not fenced it yet) */
+    INFO_FRAME,  /* the postdissector or a UDP datagram: replaces the frame's text, unless CWMP bodies of
+                    the frame already wrote theirs */
+    INFO_APPEND  /* appended to what other protocols wrote */
+};
+
+/* One CWMP message alone in its frame keeps exactly its own text; each further message of the frame is
+ * appended, separated by ", ", and the text other protocols (or earlier HTTP messages) wrote stays. */
+static void set_info(packet_info *pinfo, const char *text, enum info_mode mode)
+{
+    count_frame(pinfo);
+    switch (mode) {
+    case INFO_BODY:
+        /* Drops HTTP's request or status line of this message only: text before HTTP's fence (earlier
+         * messages of the frame) stays. */
+        col_clear(pinfo->cinfo, COL_INFO);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", text);
+        break;
+    case INFO_FRAME:
+        if (frame_messages == 0) {
+            /* HTTP fences its request or status line once the message is done. */
+            col_clear_fence(pinfo->cinfo, COL_INFO);
+            col_clear(pinfo->cinfo, COL_INFO);
+            col_add_str(pinfo->cinfo, COL_INFO, text);
+        } else {
+            col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", text);
+        }
+        break;
+    case INFO_APPEND:
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", text);
+        break;
+    }
+    frame_messages++;
+}
+
+/* The stream key of the frame's session state: Wireshark's conversation index. A body without a
+ * conversation (exported PDUs, a dissector called by name) gets a key of its own, from its frame number,
+ * above any conversation index a capture reaches; all bodies of one frame share it. */
 static uint32_t stream_of(packet_info *pinfo)
 {
     conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-    return conv != NULL ? conv->conv_index : G_MAXUINT32;
+    if (conv != NULL)
+        return conv->conv_index;
+    return 0x80000000u | (pinfo->num & 0x7fffffffu);
 }
 
 static const char *pool_str(packet_info *pinfo, const char *s)
@@ -253,23 +311,23 @@ static void queue_taps(packet_info *pinfo, const cwmp_output_t *out)
     }
 }
 
-/* Shows one Rust output and frees it: replays its tree operations, runs the XML dissector below a
- * CWMP body when that tree can be read (is_body; xml_data is HTTP's data for it, maybe NULL), queues
- * the tap records and sets the columns. Every Wireshark call that can throw runs inside TRY, with no
- * Rust frame on the stack; a caught exception is shown after the output is freed.
+/* Shows one Rust output and frees it: queues its tap records, replays its tree operations, runs the
+ * XML dissector below a CWMP body when that tree can be read (is_body; xml_data is HTTP's data for it,
+ * maybe NULL) and sets the columns. Every Wireshark call that can throw runs inside TRY, with no Rust
+ * frame on the stack. Non-fatal errors are shown where they happened, as any dissector that calls
+ * others does; everything else propagates as it would from stock HTTP or XML. The output is released
+ * (and the columns set) in FINALLY, on every path.
  * Returns FALSE, having freed it, when the output does not claim the packet. */
 static gboolean show_output(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cwmp_output_t *out,
-                            gboolean is_body, void *xml_data, gboolean append_info)
+                            gboolean is_body, void *xml_data, enum info_mode info)
 {
-    volatile unsigned long exc_code = 0;
-    const char *volatile exc_msg = NULL;
-
     if (out == NULL)
         return FALSE;
     if (!out->claimed) {
         cwmp_rs_free(out);
         return FALSE;
     }
+    queue_taps(pinfo, out);
     TRY {
         replay(tvb, pinfo, tree, out->ops, out->n_ops);
         /* The XML tree of a CWMP body whenever there is a tree: filters on frame.protocols and the
@@ -278,25 +336,16 @@ static gboolean show_output(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         if (is_body && out->want_xml && xml_handle != NULL && tree != NULL)
             call_dissector_with_data(xml_handle, tvb, pinfo, tree, xml_data);
     }
-    CATCH_ALL {
-        exc_code = EXCEPT_CODE;
-        exc_msg = GET_MESSAGE ? wmem_strdup(pinfo->pool, GET_MESSAGE) : NULL;
+    CATCH_NONFATAL_ERRORS {
+        show_exception(tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    FINALLY {
+        /* After the XML dissector, which sets its own protocol column. */
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
+        set_info(pinfo, out->info, info);
+        cwmp_rs_free(out);
     }
     ENDTRY;
-    queue_taps(pinfo, out);
-    /* After the XML dissector, which sets its own protocol column. */
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
-    if (append_info) {
-        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", out->info);
-    } else {
-        /* HTTP fences its request or status line once the message is done. */
-        col_clear_fence(pinfo->cinfo, COL_INFO);
-        col_clear(pinfo->cinfo, COL_INFO);
-        col_add_str(pinfo->cinfo, COL_INFO, out->info);
-    }
-    cwmp_rs_free(out);
-    if (exc_code != 0)
-        show_caught(tvb, pinfo, tree, exc_code, exc_msg);
     return TRUE;
 }
 
@@ -317,11 +366,8 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.via = via;
     http_info(data, &in.http_kind, &in.media_params);
     in.frame = pinfo->num;
-    if (body_frame != pinfo->num) {
-        body_frame = pinfo->num;
-        body_index = 0;
-    }
-    in.index = body_index++;
+    count_frame(pinfo);
+    in.index = frame_bodies++;
     in.stream = stream_of(pinfo);
     in.ts_secs = (int64_t)pinfo->abs_ts.secs;
     in.ts_nsecs = pinfo->abs_ts.nsecs;
@@ -336,7 +382,7 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.pref_max_items = pref_max_items;
 
     out = cwmp_rs_dissect(&in);
-    if (!show_output(tvb, pinfo, tree, out, TRUE, data, FALSE))
+    if (!show_output(tvb, pinfo, tree, out, TRUE, data, INFO_BODY))
         return 0;
     return (int)captured;
 }
@@ -352,7 +398,9 @@ static const char *const cwmp_media_types[] = {
 #define CWMP_N_MEDIA_TYPES (sizeof cwmp_media_types / sizeof cwmp_media_types[0])
 static dissector_handle_t stock_media_handles[CWMP_N_MEDIA_TYPES];
 
-/* Hands a body that is not ours to the dissector HTTP would have called for its media type. */
+/* Hands a body that is not ours to the dissector HTTP would have called for its media type. When that
+ * dissector refuses it (its protocol disabled, say), 0 tells HTTP so, and HTTP runs its own fallback
+ * (its "subdissector failed" note, the heuristics, then Media Type) exactly as without us. */
 static int to_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     dissector_handle_t h = xml_handle;
@@ -366,7 +414,7 @@ static int to_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     }
     if (h == NULL)
         return 0;
-    return call_dissector_with_data(h, tvb, pinfo, tree, data);
+    return call_dissector_only(h, tvb, pinfo, tree, data);
 }
 
 /* media_type table (text/xml, ...): protocol-less handle, so HTTP never sees a "failed" 0 for the
@@ -418,19 +466,101 @@ static guint32 finfo_uint(GPtrArray *a, guint k)
     return fi != NULL ? fvalue_get_uinteger(CWMP_FVALUE(fi)) : 0;
 }
 
+/* The HTTP message that an item of the frame (a header, a body) belongs to: the message whose request
+ * method or status code item is the last one before it in the same data source (field_info offsets are
+ * offsets into the data source). -1 when none, e.g. for a de-chunked or decompressed body, which lives
+ * in a data source of its own. */
+static int message_of(const field_info *const *lines, guint n, const field_info *item)
+{
+    int best = -1;
+    gint best_start = -1;
+    if (item == NULL)
+        return -1;
+    for (guint k = 0; k < n; k++) {
+        const field_info *l = lines[k];
+        if (l != NULL && l->ds_tvb == item->ds_tvb && l->start <= item->start && l->start >= best_start) {
+            best = (int)k;
+            best_start = l->start;
+        }
+    }
+    return best;
+}
+
+static const field_info *finfo_at(GPtrArray *a, guint k)
+{
+    return a != NULL && k < a->len ? (const field_info *)g_ptr_array_index(a, k) : NULL;
+}
+
 #define CWMP_MAX_HTTP_MSGS 16
 
-/* XMPP connection requests (Annex K): Wireshark's XMPP dissector shows the stanza as generic XML;
- * mark it as CWMP. */
-static int dissect_xmpp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+/* Key of the per-frame mark (p_add_proto_data, file scope) that the first pass leaves on frames whose
+ * HTTP messages the session logic kept: later passes look only at those. */
+#define CWMP_MARK_HTTP 0
+
+/* XMPP connection requests (Annex K). Wireshark's XMPP dissector parses stanzas with the XML
+ * dissector, which leaves the tree it parsed (xml_frame_t) in the packet's proto data; this works on
+ * reassembled and decrypted stanzas alike. */
+static const char XMPP_CONNREQ_NS[] = "urn:broadband-forum-org:cwmp:xmppConnReq-1-0";
+
+static gboolean xml_name_is(const xml_frame_t *f, int type, const char *name)
 {
+    return f->type == type && f->name != NULL && g_ascii_strcasecmp(f->name, name) == 0;
+}
+
+/* The xmlns attribute of a connectionRequest element inside an <iq>, searched a few levels down (the
+ * stanza may sit inside the stream element); NULL when there is none. */
+static const xml_frame_t *find_conn_req_ns(const xml_frame_t *f, int depth)
+{
+    if (f == NULL || depth > 4)
+        return NULL;
+    for (const xml_frame_t *c = f->first_child; c != NULL; c = c->next_sibling) {
+        if (xml_name_is(c, XML_FRAME_TAG, "iq")) {
+            for (const xml_frame_t *k = c->first_child; k != NULL; k = k->next_sibling) {
+                if (!xml_name_is(k, XML_FRAME_TAG, "connectionRequest"))
+                    continue;
+                for (const xml_frame_t *a = k->first_child; a != NULL; a = a->next_sibling) {
+                    if (xml_name_is(a, XML_FRAME_ATTRIB, "xmlns") && a->value != NULL)
+                        return a;
+                }
+            }
+        } else if (c->type == XML_FRAME_TAG) {
+            const xml_frame_t *found = find_conn_req_ns(c, depth + 1);
+            if (found != NULL)
+                return found;
+        }
+    }
+    return NULL;
+}
+
+static int proto_xml = -1;
+
+static int dissect_xmpp_frame(packet_info *pinfo, proto_tree *tree)
+{
+    const xml_frame_t *root, *ns;
+    tvbuff_t *ds;
     cwmp_output_t *out;
-    guint captured = tvb_captured_length(tvb);
+    guint captured;
+    gint ns_len;
+
+    if (proto_xml < 0)
+        return 0;
+    root = (const xml_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xml, 0);
+    ns = find_conn_req_ns(root, 0);
+    if (ns == NULL)
+        return 0;
+    ns_len = tvb_captured_length(ns->value);
+    if (ns_len != (gint)strlen(XMPP_CONNREQ_NS) ||
+        tvb_memeql(ns->value, 0, (const guint8 *)XMPP_CONNREQ_NS, (size_t)ns_len) != 0)
+        return 0;
+    /* The bytes the stanza was parsed from (the frame, a reassembled or a decrypted buffer): Rust finds
+     * the stanza in them and gives offsets into them. */
+    ds = tvb_get_ds_tvb(ns->value);
+    captured = ds != NULL ? tvb_captured_length(ds) : 0;
     if (captured == 0)
         return 0;
     /* Within the captured length this cannot throw. */
-    out = cwmp_rs_xmpp(tvb_get_ptr(tvb, 0, (gint)captured), captured);
-    if (!show_output(tvb, pinfo, tree, out, FALSE, NULL, TRUE))
+    out = cwmp_rs_xmpp(tvb_get_ptr(ds, 0, (gint)captured), captured);
+    if (!show_output(ds, pinfo, tree, out, FALSE, NULL, INFO_APPEND))
         return 0;
     return (int)captured;
 }
@@ -439,38 +569,65 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
 {
     GPtrArray *methods, *codes, *bodies, *locations;
     cwmp_http_msg_t msgs[CWMP_MAX_HTTP_MSGS];
+    const field_info *lines[CWMP_MAX_HTTP_MSGS];
     cwmp_http_input_t in;
     cwmp_output_t *out;
-    guint n_req, n_resp, n_body, n = 0;
+    guint n_req, n_resp, n = 0;
+    int claimed;
 
-    body_frame = 0; /* the next dissection of any frame numbers its bodies from 0 */
-    if (proto_is_frame_protocol(pinfo->layers, "xmpp"))
-        return dissect_xmpp_frame(tvb, pinfo, tree);
+    if (proto_is_frame_protocol(pinfo->layers, "xmpp")) {
+        claimed = dissect_xmpp_frame(pinfo, tree);
+        frame_done();
+        return claimed;
+    }
     memset(msgs, 0, sizeof msgs);
-    /* Later passes read what the first pass stored (HTTP's fields may not even be there then). */
-    if (!PINFO_FD_VISITED(pinfo)) {
-        if (tree == NULL || hf_http_request_method < 0 || hf_http_response_code < 0)
+    /* Later passes read what the first pass stored (HTTP's fields may not even be there then), and
+     * only for the frames the first pass marked. */
+    if (PINFO_FD_VISITED(pinfo)) {
+        if (proto_cwmp < 0 || p_get_proto_data(wmem_file_scope(), pinfo, proto_cwmp, CWMP_MARK_HTTP) == NULL) {
+            frame_done();
             return 0;
+        }
+    } else {
+        if (tree == NULL || hf_http_request_method < 0 || hf_http_response_code < 0) {
+            frame_done();
+            return 0;
+        }
         methods = proto_get_finfo_ptr_array(tree, hf_http_request_method);
         codes = proto_get_finfo_ptr_array(tree, hf_http_response_code);
         n_req = methods != NULL ? methods->len : 0;
         n_resp = codes != NULL ? codes->len : 0;
-        if (n_req == 0 && n_resp == 0)
+        if (n_req == 0 && n_resp == 0) {
+            frame_done();
             return 0;
+        }
         bodies = hf_http_file_data >= 0 ? proto_get_finfo_ptr_array(tree, hf_http_file_data) : NULL;
         locations = hf_http_location >= 0 ? proto_get_finfo_ptr_array(tree, hf_http_location) : NULL;
-        n_body = bodies != NULL ? bodies->len : 0;
-        /* One direction per frame: all requests or all responses. Bodies are counted from the first
-         * message on, which is exact for the usual one message per frame. */
+        /* One direction per frame: all requests or all responses. */
         for (guint k = 0; k < n_req && n < CWMP_MAX_HTTP_MSGS; k++, n++) {
             msgs[n].is_request = 1;
             msgs[n].method = finfo_string(methods, k);
-            msgs[n].has_body = n < n_body;
+            lines[n] = finfo_at(methods, k);
         }
         for (guint k = 0; k < n_resp && n < CWMP_MAX_HTTP_MSGS; k++, n++) {
             msgs[n].code = finfo_uint(codes, k);
-            msgs[n].location = finfo_string(locations, k);
-            msgs[n].has_body = n < n_body;
+            lines[n] = finfo_at(codes, k);
+        }
+        /* Each Location header and each body goes to the message it belongs to. A body in a data
+         * source of its own (de-chunked, decompressed) goes to the first message still without one. */
+        for (guint k = 0; locations != NULL && k < locations->len; k++) {
+            int m = message_of(lines, n, finfo_at(locations, k));
+            if (m >= 0 && !msgs[m].is_request && msgs[m].location == NULL)
+                msgs[m].location = finfo_string(locations, k);
+        }
+        for (guint k = 0; bodies != NULL && k < bodies->len; k++) {
+            int m = message_of(lines, n, finfo_at(bodies, k));
+            for (guint j = 0; m < 0 && j < n; j++) {
+                if (!msgs[j].has_body)
+                    m = (int)j;
+            }
+            if (m >= 0)
+                msgs[m].has_body = 1;
         }
     }
     memset(&in, 0, sizeof in);
@@ -484,9 +641,11 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.n_msgs = n;
     in.msgs = msgs;
     out = cwmp_rs_http(&in);
-    if (!show_output(tvb, pinfo, tree, out, FALSE, NULL, FALSE))
-        return 0;
-    return tvb_captured_length(tvb);
+    if (out != NULL && out->claimed && !PINFO_FD_VISITED(pinfo))
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_cwmp, CWMP_MARK_HTTP, GUINT_TO_POINTER(1));
+    claimed = show_output(tvb, pinfo, tree, out, FALSE, NULL, INFO_FRAME);
+    frame_done();
+    return claimed ? (int)tvb_captured_length(tvb) : 0;
 }
 
 /* ---- UDP: connection requests (Annex G) and lightweight notifications (Annex M) ----------------- */
@@ -510,7 +669,7 @@ static int dissect_udp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     in.acs_password = pref_acs_password;
     in.heuristic = heuristic;
     out = cwmp_rs_udp(&in);
-    if (!show_output(tvb, pinfo, tree, out, FALSE, NULL, FALSE))
+    if (!show_output(tvb, pinfo, tree, out, FALSE, NULL, INFO_FRAME))
         return 0;
     return (int)captured;
 }
@@ -527,14 +686,49 @@ static cwmp_heur_ret dissect_udp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_t
 
 /* ---- Port preferences -------------------------------------------------------------------------- */
 
+/* What owned a port in "tcp.port" and in the inner table ("http.port" or "tls.port") before we took it.
+ * http_tcp_dissector_delete and ssl_dissector_delete remove whatever owns the port, so releasing a port
+ * puts these back: TCP 8080 is HTTP again, TCP 443 TLS again, when the preference moves away. */
+typedef struct port_owner {
+    dissector_handle_t tcp;
+    dissector_handle_t inner;
+} port_owner_t;
+
+static wmem_map_t *http_port_owners;
+static wmem_map_t *tls_port_owners;
+
+static void remember_owner(wmem_map_t *owners, const char *inner, guint32 port)
+{
+    port_owner_t *o = wmem_new(wmem_epan_scope(), port_owner_t);
+    dissector_table_t tcp_table = find_dissector_table("tcp.port");
+    dissector_table_t inner_table = find_dissector_table(inner);
+    o->tcp = tcp_table != NULL ? dissector_get_uint_handle(tcp_table, port) : NULL;
+    o->inner = inner_table != NULL ? dissector_get_uint_handle(inner_table, port) : NULL;
+    wmem_map_insert(owners, GUINT_TO_POINTER(port), o);
+}
+
+static void restore_owner(wmem_map_t *owners, const char *inner, guint32 port)
+{
+    port_owner_t *o = (port_owner_t *)wmem_map_remove(owners, GUINT_TO_POINTER(port));
+    if (o == NULL)
+        return;
+    if (o->tcp != NULL)
+        dissector_add_uint("tcp.port", port, o->tcp);
+    if (o->inner != NULL)
+        dissector_add_uint(inner, port, o->inner);
+    wmem_free(wmem_epan_scope(), o);
+}
+
 static void add_tcp_port(guint32 port, gpointer ptr _U_)
 {
+    remember_owner(http_port_owners, "http.port", port);
     http_tcp_dissector_add(port, cwmp_port_handle);
 }
 
 static void delete_tcp_port(guint32 port, gpointer ptr _U_)
 {
     http_tcp_dissector_delete(port);
+    restore_owner(http_port_owners, "http.port", port);
 }
 
 /* Makes the registered TCP and TLS ports follow the preferences (at handoff and on every change). */
@@ -542,6 +736,10 @@ static void apply_ports(void)
 {
     if (!handoff_done)
         return;
+    if (http_port_owners == NULL)
+        http_port_owners = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
+    if (tls_port_owners == NULL)
+        tls_port_owners = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
     if (registered_tcp_ports != NULL) {
         range_foreach(registered_tcp_ports, delete_tcp_port, NULL);
         wmem_free(wmem_epan_scope(), registered_tcp_ports);
@@ -552,11 +750,15 @@ static void apply_ports(void)
         range_foreach(registered_tcp_ports, add_tcp_port, NULL);
     }
     if (http_tls_handle != NULL) {
-        if (registered_tls_port != 0)
+        if (registered_tls_port != 0) {
             ssl_dissector_delete(registered_tls_port, http_tls_handle);
+            restore_owner(tls_port_owners, "tls.port", registered_tls_port);
+        }
         registered_tls_port = pref_tls_port;
-        if (registered_tls_port != 0)
+        if (registered_tls_port != 0) {
+            remember_owner(tls_port_owners, "tls.port", registered_tls_port);
             ssl_dissector_add(registered_tls_port, http_tls_handle);
+        }
     }
 }
 
@@ -628,18 +830,16 @@ static tap_packet_status srt_packet(stats_tree *st, packet_info *pinfo _U_, epan
 
 static void cwmp_reset(void)
 {
-    body_frame = 0;
-    body_index = 0;
+    frame_done();
     cwmp_rs_reset();
 }
 
 /* ---- Registration and handoff -------------------------------------------------------------------- */
 
-void cwmp_shim_register(int proto)
+/* Preferences, dissector handles, the postdissector, the tap and the statistics. */
+static void register_rest(int proto)
 {
-    module_t *m;
-    proto_cwmp = proto;
-    m = prefs_register_protocol(proto, apply_ports);
+    module_t *m = prefs_register_protocol(proto, apply_ports);
     range_convert_str(wmem_epan_scope(), &pref_tcp_ports, CWMP_TCP_PORTS, 65535);
     prefs_register_range_preference(m, "tcp.ports", "CWMP TCP ports",
         "TCP ports dissected as HTTP whose bodies are CWMP (the CPE's connection-request port, ACS ports)",
@@ -676,9 +876,41 @@ void cwmp_shim_register(int proto)
     register_cleanup_routine(cwmp_reset);
 }
 
-void cwmp_shim_handoff(void)
+/* The protocol's registration callback: Rust builds the tables (a pure computation that cannot
+ * throw), then returns; Wireshark's registration calls, which can throw, run here with no Rust frame on
+ * the stack. When building the tables failed, nothing is registered and the handoff does nothing, so
+ * no field id is ever -1 in a registered CWMP. */
+static void register_protoinfo(void)
 {
-    dissector_table_t media = find_dissector_table("media_type");
+    const cwmp_tables_t *t;
+    int proto;
+    expert_module_t *em;
+
+    if (proto_cwmp != -1)
+        return;
+    t = cwmp_rs_tables();
+    if (t == NULL)
+        return;
+    proto = proto_register_protocol("CPE WAN Management Protocol", "CWMP", "cwmp");
+    proto_register_field_array(proto, t->hf, (int)t->n_hf);
+    proto_register_subtree_array(t->ett, (int)t->n_ett);
+    em = expert_register_protocol(proto);
+    expert_register_field_array(em, t->ei, (int)t->n_ei);
+    register_rest(proto);
+    /* Published last: the Rust side and the handoff see a protocol id only once all is registered. */
+    *t->proto = proto;
+    proto_cwmp = proto;
+}
+
+/* Hooks CWMP into HTTP (media types, TCP port, heuristic), UDP and XMPP. */
+static void register_handoff(void)
+{
+    dissector_table_t media;
+
+    if (proto_cwmp == -1)
+        return;
+    media = find_dissector_table("media_type");
+    proto_xml = proto_get_id_by_filter_name("xml");
     xml_handle = find_dissector("xml");
     for (size_t k = 0; k < CWMP_N_MEDIA_TYPES && media != NULL; k++) {
         /* Only types some dissector already handles: the others reach our heuristic anyway. */
@@ -706,4 +938,12 @@ void cwmp_shim_handoff(void)
         set_postdissector_wanted_hfids(cwmp_post_handle, wanted);
     }
     heur_dissector_add("http", dissect_heur, "CWMP over HTTP", "cwmp_http", proto_cwmp, HEURISTIC_ENABLE);
+}
+
+/* Lives for the whole process, as proto_register_plugin requires. */
+static const proto_plugin cwmp_plugin = { register_protoinfo, register_handoff };
+
+void cwmp_shim_plugin_register(void)
+{
+    proto_register_plugin(&cwmp_plugin);
 }

@@ -133,22 +133,36 @@ typedef struct cwmp_udp_input {
     int32_t heuristic;            /* called by the heuristic: only claim what looks like CWMP */
 } cwmp_udp_input_t;
 
-/* Implemented in Rust (src/ffi/exports.rs). Never throw, never unwind. */
+/* Everything Wireshark registers for the protocol, built by Rust (src/ffi/register.rs) and registered by
+ * the shim. The arrays and everything they point to live for the whole process. */
+typedef struct cwmp_tables {
+    int *proto;                   /* where the protocol id is stored for the Rust side */
+    hf_register_info *hf;
+    uint32_t n_hf;
+    int **ett;
+    uint32_t n_ett;
+    ei_register_info *ei;
+    uint32_t n_ei;
+} cwmp_tables_t;
+
+/* Implemented in Rust (src/ffi/exports.rs, src/ffi/register.rs). Never throw, never unwind. */
 cwmp_output_t *cwmp_rs_dissect(const cwmp_input_t *in);
 cwmp_output_t *cwmp_rs_http(const cwmp_http_input_t *in);
 cwmp_output_t *cwmp_rs_udp(const cwmp_udp_input_t *in);
-cwmp_output_t *cwmp_rs_xmpp(const uint8_t *frame, uint32_t len);
+cwmp_output_t *cwmp_rs_xmpp(const uint8_t *data, uint32_t len);
 void cwmp_rs_free(cwmp_output_t *out);
 void cwmp_rs_reset(void);
+/* The registration tables, built once; NULL when building them failed (nothing is registered then). */
+const cwmp_tables_t *cwmp_rs_tables(void);
 
 /* Implemented in C (cwmp_shim.c): registration helpers for Wireshark's initialiser macros. */
 void cwmp_shim_fill_hf(hf_register_info *hf, int *p_id, const char *name, const char *abbrev,
                        int type, int display, const void *strings, const char *blurb);
 void cwmp_shim_fill_ei(ei_register_info *ei, expert_field *ids, const char *name, int group,
                        int severity, const char *summary);
-/* Registers preferences and the dissector handles; called from proto_register. */
-void cwmp_shim_register(int proto);
-/* Hooks CWMP into HTTP (media types, TCP port, heuristic); called from the handoff. */
-void cwmp_shim_handoff(void);
+/* Hands Wireshark the plugin's registration callbacks, both in C: the protocol registration asks Rust
+ * for the tables, then registers them (fields, subtrees, expert items, preferences, handles) with no
+ * Rust frame on the stack; the handoff hooks CWMP into HTTP, UDP and the postdissectors. */
+void cwmp_shim_plugin_register(void);
 
 #endif /* CWMP_SHIM_H */

@@ -1,11 +1,14 @@
-//! The two functions the C shim calls for every body: `cwmp_rs_dissect` and `cwmp_rs_free`.
+//! The functions the C shim calls: per body (`cwmp_rs_dissect`), per frame with HTTP messages
+//! (`cwmp_rs_http`), per UDP datagram and XMPP stanza, `cwmp_rs_free`, and once at start-up
+//! `cwmp_rs_tables`.
 //!
-//! Both catch panics: nothing unwinds into C. A panic while dissecting becomes a minimal CWMP tree with
-//! an "internal error" expert item, so the analyst sees that something went wrong instead of a crash.
+//! All catch panics: nothing unwinds into C. A panic while dissecting, on any path, becomes a minimal
+//! CWMP tree with an "internal error" expert item, so the analyst sees that something went wrong
+//! instead of a packet silently left unclaimed.
 
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use super::bindings as ws;
 use super::register::{ei, ett, hf};
@@ -21,6 +24,32 @@ static TRACKER: Mutex<Option<Tracker>> = Mutex::new(None);
 
 /// Message IDs of UDP connection requests seen in the open file (replays).
 static UDP_STATE: Mutex<Option<crate::sidechannel::UdpState>> = Mutex::new(None);
+
+/// Test hook: `CWMP_INJECT_PANIC=<point>` (`dissect`, `http`, `udp`, `xmpp`, `register`) makes that
+/// entry point panic, so that the tests can check that every path reports a panic. Read once.
+pub(crate) fn inject_panic(point: &str) {
+    static WANTED: OnceLock<Option<String>> = OnceLock::new();
+    let wanted = WANTED.get_or_init(|| std::env::var("CWMP_INJECT_PANIC").ok());
+    if wanted.as_deref() == Some(point) {
+        panic!("panic injected at {point} (CWMP_INJECT_PANIC)");
+    }
+}
+
+/// The output of a caught panic: the internal-error tree, or NULL if even that failed.
+fn panicked(len: u32) -> *mut ws::cwmp_output_t {
+    match catch_unwind(|| to_c(internal_error(len))) {
+        Ok(owned) => Box::into_raw(owned).cast(),
+        Err(_) => std::ptr::null_mut(),
+    }
+}
+
+/// Converts a verdict, or reports the panic that replaced it.
+fn output(result: std::thread::Result<Verdict>, len: u32) -> *mut ws::cwmp_output_t {
+    match result.map(|v| catch_unwind(AssertUnwindSafe(|| to_c(v)))) {
+        Ok(Ok(owned)) => Box::into_raw(owned).cast(),
+        _ => panicked(len),
+    }
+}
 
 fn with_tracker<R>(f: impl FnOnce(&mut Tracker) -> R) -> R {
     let mut guard = TRACKER.lock().unwrap_or_else(|e| e.into_inner());
@@ -235,6 +264,7 @@ pub unsafe extern "C" fn cwmp_rs_dissect(input: *const ws::cwmp_input_t) -> *mut
     // SAFETY: checked non-null; the shim passes a pointer to a stack struct it keeps alive.
     let input = unsafe { &*input };
     let result = catch_unwind(AssertUnwindSafe(|| {
+        inject_panic("dissect");
         let packet = packet_of(input);
         let at = At {
             frame: input.frame,
@@ -253,17 +283,7 @@ pub unsafe extern "C" fn cwmp_rs_dissect(input: *const ws::cwmp_input_t) -> *mut
         };
         with_tracker(|t| dissector::dissect_in_session_with(&packet, at, t, detail))
     }));
-    let verdict = match result {
-        Ok(v) => v,
-        Err(_) => match catch_unwind(|| internal_error(input.captured_len)) {
-            Ok(v) => v,
-            Err(_) => return std::ptr::null_mut(),
-        },
-    };
-    match catch_unwind(AssertUnwindSafe(|| to_c(verdict))) {
-        Ok(owned) => Box::into_raw(owned).cast(),
-        Err(_) => std::ptr::null_mut(),
-    }
+    output(result, input.captured_len)
 }
 
 /// The HTTP messages of a frame without CWMP bodies, for the session logic. Returns NULL on failure.
@@ -280,6 +300,7 @@ pub unsafe extern "C" fn cwmp_rs_http(
     // SAFETY: checked non-null; a stack struct of the shim's postdissector.
     let input = unsafe { &*input };
     let result = catch_unwind(AssertUnwindSafe(|| {
+        inject_panic("http");
         let raw: &[ws::cwmp_http_msg_t] = if input.msgs.is_null() || input.n_msgs == 0 {
             &[]
         } else {
@@ -318,10 +339,7 @@ pub unsafe extern "C" fn cwmp_rs_http(
         }
         with_tracker(|t| dissector::dissect_http(at, &msgs, input.cwmp_port != 0, t))
     }));
-    match result.map(|v| catch_unwind(AssertUnwindSafe(|| to_c(v)))) {
-        Ok(Ok(owned)) => Box::into_raw(owned).cast(),
-        _ => std::ptr::null_mut(),
-    }
+    output(result, 0)
 }
 
 /// Dissects a UDP datagram that may be a connection request or a lightweight notification.
@@ -336,6 +354,7 @@ pub unsafe extern "C" fn cwmp_rs_udp(input: *const ws::cwmp_udp_input_t) -> *mut
     // SAFETY: checked non-null; a stack struct of the shim.
     let input = unsafe { &*input };
     let result = catch_unwind(AssertUnwindSafe(|| {
+        inject_panic("udp");
         let payload: &[u8] = if input.payload.is_null() || input.len == 0 {
             &[]
         } else {
@@ -353,28 +372,38 @@ pub unsafe extern "C" fn cwmp_rs_udp(input: *const ws::cwmp_udp_input_t) -> *mut
         let mut guard = UDP_STATE.lock().unwrap_or_else(|e| e.into_inner());
         dissector::dissect_udp(&d, guard.get_or_insert_with(Default::default))
     }));
-    match result.map(|v| catch_unwind(AssertUnwindSafe(|| to_c(v)))) {
-        Ok(Ok(owned)) => Box::into_raw(owned).cast(),
-        _ => std::ptr::null_mut(),
-    }
+    output(result, input.len)
 }
 
-/// Looks for an XMPP connection request in the bytes of a frame the XMPP dissector handled.
+/// Decodes the XMPP connection request in the bytes the XMPP dissector parsed it from (a frame, a
+/// reassembled or a decrypted buffer); the shim calls it only when the XML dissector found one.
 ///
 /// # Safety
-/// `frame` must be readable for `len` bytes (or NULL with `len` 0).
+/// `data` must be readable for `len` bytes (or NULL with `len` 0).
 #[no_mangle]
-pub unsafe extern "C" fn cwmp_rs_xmpp(frame: *const u8, len: u32) -> *mut ws::cwmp_output_t {
-    let bytes: &[u8] = if frame.is_null() || len == 0 {
+pub unsafe extern "C" fn cwmp_rs_xmpp(data: *const u8, len: u32) -> *mut ws::cwmp_output_t {
+    let bytes: &[u8] = if data.is_null() || len == 0 {
         &[]
     } else {
-        // SAFETY: tvb_get_ptr(tvb, 0, len) in the shim, valid until the postdissector returns.
-        unsafe { std::slice::from_raw_parts(frame, len as usize) }
+        // SAFETY: tvb_get_ptr(ds, 0, len) in the shim, valid until the postdissector returns.
+        unsafe { std::slice::from_raw_parts(data, len as usize) }
     };
-    let result = catch_unwind(|| dissector::dissect_xmpp(bytes));
-    match result.map(|v| catch_unwind(AssertUnwindSafe(|| to_c(v)))) {
-        Ok(Ok(owned)) => Box::into_raw(owned).cast(),
-        _ => std::ptr::null_mut(),
+    let result = catch_unwind(|| {
+        inject_panic("xmpp");
+        dissector::dissect_xmpp(bytes)
+    });
+    output(result, 0)
+}
+
+/// The registration tables for the shim, built once; NULL (and nothing registered) after a panic.
+#[no_mangle]
+pub extern "C" fn cwmp_rs_tables() -> *const ws::cwmp_tables_t {
+    match catch_unwind(super::register::tables) {
+        Ok(t) => t,
+        Err(_) => {
+            eprintln!("cwmp: panic while building the registration tables; CWMP is not available");
+            std::ptr::null()
+        }
     }
 }
 

@@ -2,9 +2,10 @@
 //! the C shim calls per packet.
 //!
 //! Soundness rests on one rule: Rust never calls a Wireshark function that can `longjmp` while Rust
-//! frames are live. The functions called from here at registration (`proto_register_*`,
-//! `expert_register_*`, `prefs_register_*` inside the shim) do not throw; per-packet work is pure Rust
-//! and returns a list of operations that the shim replays with no Rust frame on the stack.
+//! frames are live. Rust calls no Wireshark function at all: at registration it builds the tables that
+//! the shim's own callbacks register (`cwmp_rs_tables`), and per-packet work is pure Rust that returns a
+//! list of operations the shim replays with no Rust frame on the stack. The only shim functions Rust
+//! calls (`cwmp_shim_fill_*`, `cwmp_shim_plugin_register`) cannot throw.
 
 pub mod bindings;
 pub mod compat;

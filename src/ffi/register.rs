@@ -1,4 +1,6 @@
-//! Turns the neutral tables of [`crate::fields`] into Wireshark registrations, once.
+//! Turns the neutral tables of [`crate::fields`] into Wireshark's registration arrays, once. The shim
+//! registers them (`register_protoinfo` in `cwmp_shim.c`): Rust calls no Wireshark function that could
+//! throw, at registration as at dissection.
 //!
 //! Everything handed to Wireshark here (arrays, names, filter names, blurbs, value strings) is leaked on
 //! purpose: Wireshark keeps the pointers for the life of the process.
@@ -14,8 +16,8 @@ use crate::fields::{
     Expert, Field, FieldType, Group, Severity, EXPERTS, FIELDS, N_EXPERTS, N_FIELDS,
 };
 
-/// Protocol id, set once by [`register_protocol`].
-static PROTO: OnceCell<c_int> = OnceCell::new();
+/// Protocol id, written by the shim once everything is registered (-1 before).
+static PROTO: AtomicI32 = AtomicI32::new(-1);
 
 /// Field ids, written by Wireshark through the pointers we register.
 static HF_IDS: [AtomicI32; N_FIELDS] = [const { AtomicI32::new(-1) }; N_FIELDS];
@@ -36,7 +38,7 @@ static EXPERT_FIELDS: [ExpertCell; N_EXPERTS] =
 
 /// The registered protocol id (-1 before registration).
 pub fn proto_id() -> c_int {
-    PROTO.get().copied().unwrap_or(-1)
+    PROTO.load(Ordering::Relaxed)
 }
 
 /// The Wireshark id of a field.
@@ -144,27 +146,25 @@ fn severity(s: Severity) -> c_int {
     }) as c_int
 }
 
-/// Registers the protocol, its fields, subtrees, expert items, preferences and dissector handles.
-///
-/// # Safety
-/// Call once, from Wireshark's `register_protoinfo` callback.
-pub unsafe fn register_protocol() {
-    if PROTO.get().is_some() {
-        return;
-    }
-    // SAFETY: static NUL-terminated strings; Wireshark keeps them.
-    let proto = unsafe {
-        ws::proto_register_protocol(
-            c"CPE WAN Management Protocol".as_ptr(),
-            c"CWMP".as_ptr(),
-            c"cwmp".as_ptr(),
-        )
-    };
-    let _ = PROTO.set(proto);
+/// The tables handed to the shim, built once and leaked: Wireshark keeps their pointers.
+struct Tables(ws::cwmp_tables_t);
 
+// SAFETY: the tables are built once, never written after, and read by Wireshark's registration only.
+unsafe impl Send for Tables {}
+unsafe impl Sync for Tables {}
+
+static TABLES: OnceCell<Tables> = OnceCell::new();
+
+/// Builds the registration tables (fields, subtrees, expert items) for the shim, which registers
+/// them: no Wireshark function is called here. Panics only on a bug; the caller catches it, and then
+/// nothing at all is registered.
+pub fn tables() -> *const ws::cwmp_tables_t {
+    let t = TABLES.get_or_init(build_tables);
+    &t.0
+}
+
+fn build_tables() -> Tables {
     // Fields: every table entry except the protocol item itself, which is the protocol id.
-    // SAFETY: hf_register_info is a plain C struct; all-zero is a valid starting value that the shim
-    // overwrites completely (HFILL included).
     let mut hf: Vec<ws::hf_register_info> = Vec::with_capacity(N_FIELDS);
     for (i, def) in FIELDS.iter().enumerate() {
         if def.ty == FieldType::Protocol {
@@ -178,8 +178,11 @@ pub unsafe fn register_protocol() {
         } else {
             strings_of(def.ty, def.vals)
         };
+        // SAFETY: hf_register_info is a plain C struct; all-zero is a valid starting value that the
+        // shim overwrites completely (HFILL included).
         let mut entry: ws::hf_register_info = unsafe { std::mem::zeroed() };
-        // SAFETY: all pointers are leaked (live forever); p_id points into a static.
+        // SAFETY: all pointers are leaked (live forever); p_id points into a static. The shim helper
+        // only fills the struct.
         unsafe {
             ws::cwmp_shim_fill_hf(
                 &mut entry,
@@ -198,19 +201,17 @@ pub unsafe fn register_protocol() {
         }
         hf.push(entry);
     }
+    super::exports::inject_panic("register");
     let hf = Box::leak(hf.into_boxed_slice());
-    // SAFETY: the array and everything it points to live forever.
-    unsafe { ws::proto_register_field_array(proto, hf.as_mut_ptr(), hf.len() as c_int) };
 
     let ett: Vec<*mut c_int> = ETT_IDS.iter().map(AtomicI32::as_ptr).collect();
     let ett = Box::leak(ett.into_boxed_slice());
-    // SAFETY: pointers into a static array.
-    unsafe { ws::proto_register_subtree_array(ett.as_ptr(), ett.len() as c_int) };
 
     let mut ei: Vec<ws::ei_register_info> = Vec::with_capacity(N_EXPERTS);
     for (i, def) in EXPERTS.iter().enumerate() {
         // SAFETY: as for hf above.
         let mut entry: ws::ei_register_info = unsafe { std::mem::zeroed() };
+        // SAFETY: as for hf above; the expert field lives in a static.
         unsafe {
             ws::cwmp_shim_fill_ei(
                 &mut entry,
@@ -224,22 +225,13 @@ pub unsafe fn register_protocol() {
         ei.push(entry);
     }
     let ei = Box::leak(ei.into_boxed_slice());
-    // SAFETY: registration-time calls; the arrays live forever.
-    unsafe {
-        let module = ws::expert_register_protocol(proto);
-        ws::expert_register_field_array(module, ei.as_mut_ptr(), ei.len() as c_int);
-        ws::cwmp_shim_register(proto);
-    }
-}
-
-/// Hooks the dissector into HTTP.
-///
-/// # Safety
-/// Call once, from Wireshark's `register_handoff` callback, after [`register_protocol`].
-pub unsafe fn register_handoff() {
-    if PROTO.get().is_none() {
-        return;
-    }
-    // SAFETY: registration-time call into the shim.
-    unsafe { ws::cwmp_shim_handoff() };
+    Tables(ws::cwmp_tables_t {
+        proto: PROTO.as_ptr(),
+        hf: hf.as_mut_ptr(),
+        n_hf: u32::try_from(hf.len()).unwrap_or(0),
+        ett: ett.as_mut_ptr(),
+        n_ett: u32::try_from(ett.len()).unwrap_or(0),
+        ei: ei.as_mut_ptr(),
+        n_ei: u32::try_from(ei.len()).unwrap_or(0),
+    })
 }
