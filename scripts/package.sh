@@ -57,7 +57,8 @@ soname=$(readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(libwireshark\.so\.[0-9]*\)
 libpath=$(pkg-config --variable=libdir wireshark)/$soname
 [ -e "$libpath" ] || libpath=$(ldconfig -p | awk -v s="$soname" '$1 == s { print $NF; exit }')
 [ -n "$libpath" ] && [ -e "$libpath" ] || die "$soname not found"
-libpkg=$(dpkg-query -S "$(readlink -f "$libpath")" | head -n1 | cut -d: -f1)
+# ("package[:arch]: path" lines only; "diversion by ..." lines are skipped)
+libpkg=$(dpkg-query -S "$(readlink -f "$libpath")" | sed -n 's/^\([^ :,]*\)\(:[^ :]*\)\{0,1\}: .*/\1/p' | head -n1)
 [ -n "$libpkg" ] || die "no package owns $libpath"
 libpkg_version=$(dpkg-query -W -f '${Version}' "$libpkg")
 depends="$libpkg (>= ${libpkg_version%-*})"

@@ -15,17 +15,28 @@
 #   2. bind-mounts the host's rustup toolchain (read-only), a shared cargo home,
 #      a per-suite target dir and the project (at the same path) into it,
 #   3. runs $BUILD_CMD and then $INNER_CMD from the project directory inside
-#      the chroot, with CWMP_TSHARK=/usr/bin/tshark (that suite's tshark).
+#      the chroot, with CWMP_TSHARK=/usr/bin/tshark (that suite's tshark),
+#   4. builds the Debian package there with scripts/package.sh, installs it
+#      with `apt-get install ./<file>.deb`, checks as root that `tshark -G
+#      plugins` lists it and that tshark decodes the bundled capture with it,
+#      removes it again, and copies the package to the project's
+#      target/package/ (the summary gives its name and size).
 #
 # Options:
 #   --setup-only   only create/update the chroots, build nothing
+#   --package-only only the package steps (4.), no build or test run
 #   --refresh      apt-get update && dist-upgrade inside the chroots first
 #   --shell        open an interactive shell in the (single) chroot with the
 #                  same mounts and environment, instead of building
 #   -h, --help     show this help
 #
+# The Debian mirror is the one the host's own apt sources use (deb822
+# /etc/apt/sources.list.d/*.sources or one-line sources.list entries of a
+# Debian suite), else http://deb.debian.org/debian.
+#
 # Environment overrides: INNER_CMD, BUILD_CMD, CWMP_MATRIX_CACHE,
-# CWMP_MATRIX_MIRROR, CWMP_MATRIX_PROJECT (another cargo project, e.g. the
+# CWMP_MATRIX_MIRROR and CWMP_MATRIX_SECURITY_MIRROR (instead of the host's
+# sources), CWMP_MATRIX_PROJECT (another cargo project, e.g. the
 # probe crate), CWMP_MATRIX_CA_BUNDLE (host CA bundle bind-mounted over the
 # chroot's, default /etc/ssl/certs/ca-certificates.crt), RUSTUP_TOOLCHAIN.
 # Logs and summary: $CACHE/logs/. Exit status 0 only if all builds/tests pass.
@@ -38,9 +49,61 @@ INNER_CMD="${INNER_CMD:-cargo test --release}"
 BUILD_CMD="${BUILD_CMD:-cargo build --release --all-targets}"
 
 CACHE="${CWMP_MATRIX_CACHE:-/var/cache/cwmp-matrix}"
-MIRROR="${CWMP_MATRIX_MIRROR:-http://deb.debian.org/debian}"
+
+# "URI SUITE" for every enabled `deb` source of the host: one-line entries
+# ("deb [options] URI SUITE COMPONENTS...") and deb822 paragraphs (Types,
+# URIs, Suites, Enabled; fields may continue on indented lines).
+host_apt_sources() {
+    local f
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] || continue
+        sed -e 's/#.*//' -e 's/\[[^]]*\]//' "$f" | awk '$1 == "deb" && NF >= 3 { print $2, $3 }'
+    done
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        awk 'BEGIN { RS = ""; FS = "\n" }
+        {
+            split("", f); key = ""
+            for (i = 1; i <= NF; i++) {
+                line = $i
+                if (line ~ /^#/) continue
+                if (line ~ /^[ \t]/) { if (key != "") f[key] = f[key] " " line; continue }
+                p = index(line, ":"); if (!p) continue
+                key = tolower(substr(line, 1, p - 1)); f[key] = substr(line, p + 1)
+            }
+            if (tolower(f["enabled"]) ~ /no/ || f["types"] !~ /(^|[ \t])deb([ \t]|$)/) next
+            n = split(f["uris"], u, /[ \t]+/); m = split(f["suites"], s, /[ \t]+/)
+            for (a = 1; a <= n; a++) for (b = 1; b <= m; b++)
+                if (u[a] != "" && s[b] != "") print u[a], s[b]
+        }' "$f"
+    done
+}
+# The host's mirror of the Debian archive ($1 = main) or of its security
+# archive ($1 = security); only sources of Debian suites count (an Ubuntu or
+# third-party source is no Debian mirror).
+host_mirror() {
+    local uri suite
+    while read -r uri suite; do
+        case "${suite%%[-/]*}" in
+            buster|bullseye|bookworm|trixie|forky|duke|sid|oldoldstable|oldstable|stable|testing|unstable) ;;
+            *) continue ;;
+        esac
+        case "$suite" in
+            *-security|*/updates) [ "$1" != security ] || { echo "${uri%/}"; return; } ;;
+            *) [ "$1" != main ] || { echo "${uri%/}"; return; } ;;
+        esac
+    done < <(host_apt_sources)
+}
+if [ -n "${CWMP_MATRIX_MIRROR:-}" ]; then
+    MIRROR="$CWMP_MATRIX_MIRROR"
+    SECURITY_MIRROR="${CWMP_MATRIX_SECURITY_MIRROR:-${MIRROR%/debian}/debian-security}"
+else
+    MIRROR="$(host_mirror main)"; MIRROR="${MIRROR:-http://deb.debian.org/debian}"
+    SECURITY_MIRROR="${CWMP_MATRIX_SECURITY_MIRROR:-$(host_mirror security)}"
+    SECURITY_MIRROR="${SECURITY_MIRROR:-${MIRROR%/debian}/debian-security}"
+fi
 KEYRING="/usr/share/keyrings/debian-archive-keyring.gpg"
-PACKAGES="tshark wireshark-common libwireshark-dev libglib2.0-dev libclang-dev pkg-config build-essential ca-certificates openssl valgrind"
+PACKAGES="tshark wireshark-common libwireshark-dev libglib2.0-dev libclang-dev pkg-config build-essential cmake ca-certificates openssl valgrind"
 DEFAULT_VERSIONS="4.0 4.4 4.6"
 
 PROJECT="$(cd "${CWMP_MATRIX_PROJECT:-$(dirname "${BASH_SOURCE[0]}")/..}" && pwd -P)"
@@ -54,11 +117,12 @@ PNAME="$(basename "$PROJECT")"
 TARGET_BASE="$CACHE/target/$PNAME"   # + /<suite>
 LOG_DIR="$CACHE/logs"
 
-SETUP_ONLY=0 REFRESH=0 SHELL_MODE=0
+SETUP_ONLY=0 REFRESH=0 SHELL_MODE=0 PACKAGE_ONLY=0
 ARGS=()
 for a in "$@"; do
     case "$a" in
         --setup-only) SETUP_ONLY=1 ;;
+        --package-only) PACKAGE_ONLY=1 ;;
         --refresh) REFRESH=1 ;;
         --shell) SHELL_MODE=1 ;;
         -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
@@ -145,7 +209,7 @@ write_apt_config() {   # sources incl. -updates/-security for stable suites
         echo "deb $MIRROR $suite main"
         if [ "$suite" != sid ]; then
             echo "deb $MIRROR $suite-updates main"
-            echo "deb ${MIRROR%/debian}/debian-security $suite-security main"
+            echo "deb $SECURITY_MIRROR $suite-security main"
         fi
     } >"$r/etc/apt/sources.list"
     # The mirror reachable here can lag behind the clock (sid's InRelease was
@@ -171,7 +235,7 @@ ensure_chroot() {   # idempotent; stamps: .cwmp-base-ok, .cwmp-packages
         mv "$r.partial" "$r"
         log "$suite: debootstrap done in $((SECONDS-t0))s"
     fi
-    local want; want="$PACKAGES|apt-config-v1"
+    local want; want="$PACKAGES|apt-config-v1|$MIRROR|$SECURITY_MIRROR"
     if [ "$(cat "$r/.cwmp-packages" 2>/dev/null)" != "$want" ] || [ "$REFRESH" = 1 ]; then
         local t1=$SECONDS
         log "$suite: installing packages"
@@ -213,6 +277,51 @@ run_in_build_chroot() {   # run_in_build_chroot <suite> <shell command>
         /bin/bash -c "cd $(printf %q "$PROJECT") && $cmd"
 }
 
+# --------------------------------------------------------------- package ----
+# Runs inside the build chroot, from the project directory (serialised with
+# `declare -f`): builds the package, installs it with apt, checks as root that
+# tshark lists the plugin and decodes the bundled capture with it, and removes
+# it again. Prints "PACKAGE <path of the .deb>" once it is built.
+package_check() {
+    set -euo pipefail
+    export DEBIAN_FRONTEND=noninteractive
+    local deb name so out ok=1
+    deb=$(scripts/package.sh | tail -n 1)
+    echo "PACKAGE $deb"
+    name=$(dpkg-deb -f "$deb" Package)
+    so="$(pkg-config --variable=plugindir wireshark)/epan/cwmp.so"
+    dpkg-deb -I "$deb" control
+    (cd "$(dirname "$deb")" && apt-get install -y "./$(basename "$deb")")
+    if tshark -G plugins 2>/dev/null | grep '^cwmp\.so' | grep -F "$so"; then :; else
+        echo "tshark -G plugins (as root) does not list $so"; ok=0
+    fi
+    out=$(tshark -n -r tests/captures/mikrotik-inform.pcap -Y 'cwmp.method == "Inform"' \
+              -T fields -e cwmp.method -e cwmp.deviceid.oui 2>/dev/null) || ok=0
+    echo "decoded: $out"
+    [ "$out" = "$(printf 'Inform\tE48D8C')" ] || { echo "unexpected decode of the bundled capture"; ok=0; }
+    apt-get purge -y "$name"
+    [ ! -e "$so" ] || { echo "$so is still there after the removal"; ok=0; }
+    if tshark -G plugins 2>/dev/null | grep '^cwmp\.so'; then echo "still listed after the removal"; ok=0; fi
+    [ "$ok" = 1 ]
+}
+run_package_steps() {   # <suite>; sets PKG (ok/FAIL), PKG_NAME, PKG_SIZE (bytes), PT
+    local suite=$1 log="$LOG_DIR/$PNAME-$1-package.log" t0=$SECONDS deb
+    PKG=FAIL PKG_NAME=- PKG_SIZE=-
+    log "$suite: package: build, apt-get install, tshark -G plugins, decode, remove"
+    if run_in_build_chroot "$suite" "$(declare -f package_check); package_check" 2>&1 | tee "$log"; then
+        PKG=ok
+    fi
+    # The per-suite target folder has the same path on the host: collect the
+    # package (and its -dbgsym) in the project's target/package/.
+    deb=$(sed -n 's/^PACKAGE //p' "$log" | tail -n 1)
+    if [ -n "$deb" ] && [ -f "$deb" ]; then
+        PKG_NAME=$(basename "$deb") PKG_SIZE=$(stat -c %s "$deb")
+        mkdir -p "$PROJECT/target/package"
+        cp "$(dirname "$deb")"/*_"${PKG_NAME#*_}" "$PROJECT/target/package/"
+    fi
+    PT=$((SECONDS-t0))s
+}
+
 # ------------------------------------------------------------------ main ----
 mkdir -p "$CACHE" "$LOG_DIR"
 exec 9>"$CACHE/.lock"
@@ -225,13 +334,13 @@ for v in "${ARGS[@]}"; do
     suite=$(suite_for "$v") || die "unknown version or suite: $v"
     if [ -z "$suite" ]; then
         log "$v: no Debian suite reachable here ships it; skipped (exit status 1)"
-        RESULTS+=("$v|-|not in Debian archive|skip|skip|-|-"); rc=1; continue
+        RESULTS+=("$v|-|not in Debian archive|skip|skip|-|-|skip|-|-|-"); rc=1; continue
     fi
     [ -z "${SEEN[$suite]:-}" ] || continue; SEEN[$suite]=1
     r="$CACHE/$suite"
     ensure_chroot "$suite"
     wsver=$(in_chroot "$r" dpkg-query -W -f '${Version}' tshark 2>/dev/null || echo '?')
-    [ "$SETUP_ONLY" = 1 ] && { RESULTS+=("$v|$suite|$wsver|-|-|-|-"); continue; }
+    [ "$SETUP_ONLY" = 1 ] && { RESULTS+=("$v|$suite|$wsver|-|-|-|-|-|-|-|-"); continue; }
 
     mount_system "$r"
     mount_build "$r" "$suite"
@@ -240,29 +349,40 @@ for v in "${ARGS[@]}"; do
         run_in_build_chroot "$suite" "exec bash -i" || true
         exit 0
     fi
-    build=FAIL tests=skip tt=-
-    log "$suite (Wireshark $wsver): $BUILD_CMD"
-    t0=$SECONDS
-    if run_in_build_chroot "$suite" "$BUILD_CMD" 2>&1 | tee "$LOG_DIR/$PNAME-$suite-build.log"; then
-        build=ok; bt=$((SECONDS-t0))s
-        log "$suite (Wireshark $wsver): $INNER_CMD"
+    build=- tests=- bt=- tt=-
+    if [ "$PACKAGE_ONLY" != 1 ]; then
+        build=FAIL tests=skip
+        log "$suite (Wireshark $wsver): $BUILD_CMD"
         t0=$SECONDS
-        if run_in_build_chroot "$suite" "$INNER_CMD" 2>&1 | tee "$LOG_DIR/$PNAME-$suite-test.log"; then
-            tests=ok; else tests=FAIL; rc=1; fi
-        tt=$((SECONDS-t0))s
-    else
-        bt=$((SECONDS-t0))s; rc=1
+        if run_in_build_chroot "$suite" "$BUILD_CMD" 2>&1 | tee "$LOG_DIR/$PNAME-$suite-build.log"; then
+            build=ok; bt=$((SECONDS-t0))s
+            log "$suite (Wireshark $wsver): $INNER_CMD"
+            t0=$SECONDS
+            if run_in_build_chroot "$suite" "$INNER_CMD" 2>&1 | tee "$LOG_DIR/$PNAME-$suite-test.log"; then
+                tests=ok; else tests=FAIL; rc=1; fi
+            tt=$((SECONDS-t0))s
+        else
+            bt=$((SECONDS-t0))s; rc=1
+        fi
+    fi
+    PKG=skip PKG_NAME=- PKG_SIZE=- PT=-
+    if [ "$build" != FAIL ]; then
+        run_package_steps "$suite"
+        [ "$PKG" = ok ] || rc=1
     fi
     umount_all
-    RESULTS+=("$v|$suite|$wsver|$build|$tests|$bt|$tt")
+    RESULTS+=("$v|$suite|$wsver|$build|$tests|$bt|$tt|$PKG|$PT|$PKG_SIZE|$PKG_NAME")
 done
 
 {
     echo
-    printf '%-8s %-10s %-22s %-6s %-6s %-8s %-8s\n' VERSION SUITE WIRESHARK BUILD TESTS T_BUILD T_TEST
+    fmt='%-8s %-10s %-22s %-6s %-6s %-8s %-8s %-8s %-6s %-9s %s\n'
+    # shellcheck disable=SC2059
+    printf "$fmt" VERSION SUITE WIRESHARK BUILD TESTS T_BUILD T_TEST PACKAGE T_PKG SIZE NAME
     for row in "${RESULTS[@]}"; do
-        IFS='|' read -r a b c d e f g <<<"$row"
-        printf '%-8s %-10s %-22s %-6s %-6s %-8s %-8s\n' "$a" "$b" "$c" "$d" "$e" "$f" "$g"
+        IFS='|' read -r -a col <<<"$row"
+        # shellcheck disable=SC2059
+        printf "$fmt" "${col[@]}"
     done
     echo "logs: $LOG_DIR"
 } | tee "$LOG_DIR/$PNAME-summary.txt"
