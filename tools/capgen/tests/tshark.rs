@@ -1,7 +1,7 @@
 //! End-to-end checks: captures built by this crate must be read by the real
 //! tshark exactly as intended (valid checksums, TCP reassembly, HTTP framing
-//! and decoding). Tests needing tshark print a note and pass when it is not
-//! installed, so the crate still builds and tests on machines without it.
+//! and decoding). Every test here needs tshark and fails when it cannot run:
+//! install it with `scripts/install-deps.sh`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -27,16 +27,18 @@ impl Drop for TempDir {
     }
 }
 
-fn tshark_available() -> bool {
-    let ok = Command::new("tshark")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        eprintln!("note: tshark not found; skipping the tshark check");
+/// Fails the test when tshark cannot run: these checks are the point of this file, and a test that
+/// passes without running them would hide a machine that cannot check the captures.
+fn require_tshark() {
+    let out = Command::new("tshark").arg("--version").output();
+    match out {
+        Ok(o) if o.status.success() => {}
+        Ok(o) => panic!(
+            "tshark --version failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(e) => panic!("tshark not found ({e}): install it (scripts/install-deps.sh)"),
     }
-    ok
 }
 
 /// Runs tshark over `file` and returns its stdout lines.
@@ -108,9 +110,7 @@ fn deterministic() {
 
 #[test]
 fn tshark_sees_post_200_and_204() {
-    if !tshark_available() {
-        return;
-    }
+    require_tshark();
     let dir = TempDir::new("methods");
     for (name, client, server) in [
         ("v4", "192.0.2.10:50000", "198.51.100.1:8080"),
@@ -139,9 +139,7 @@ fn tshark_sees_post_200_and_204() {
 
 #[test]
 fn tshark_validates_checksums() {
-    if !tshark_available() {
-        return;
-    }
+    require_tshark();
     let dir = TempDir::new("checksums");
     for (name, client, server) in [
         ("v4", "192.0.2.10:50000", "198.51.100.1:7547"),
@@ -184,9 +182,7 @@ fn tshark_validates_checksums() {
 
 #[test]
 fn tshark_reassembles_and_decodes_bodies() {
-    if !tshark_available() {
-        return;
-    }
+    require_tshark();
     let dir = TempDir::new("decode");
     let codings = [
         ("identity", Coding::Identity),
@@ -245,9 +241,7 @@ fn cli_defaults_missing_responses_to_204() {
     assert!(find(b"HTTP/1.1 204 No Content\r\n"));
     assert!(find(b"Content-Length: 0\r\n"));
 
-    if !tshark_available() {
-        return;
-    }
+    require_tshark();
     let lines = tshark(
         &out,
         &[
@@ -323,9 +317,7 @@ fn cli_bulk_is_deterministic_and_clean() {
         assert!(find(needle), "{}", String::from_utf8_lossy(needle));
     }
 
-    if !tshark_available() {
-        return;
-    }
+    require_tshark();
     // Every TCP stream is a complete session: as many requests as responses, none malformed, and
     // every body decodes (gzip and chunked included) to a SOAP envelope.
     let lines = tshark(
