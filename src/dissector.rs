@@ -296,6 +296,9 @@ pub struct Datagram<'a> {
     pub visited: bool,
     /// Capture time, seconds since the epoch (for stale timestamps).
     pub capture_secs: i64,
+    pub capture_nanos: u32,
+    /// Where the datagram went: the CPE of a connection request.
+    pub dst: Option<std::net::IpAddr>,
     /// ConnectionRequestPassword, to check connection-request signatures.
     pub cr_password: Option<&'a str>,
     /// ACS password (ManagementServer.Password), to check lightweight-notification signatures.
@@ -303,9 +306,14 @@ pub struct Datagram<'a> {
 }
 
 /// Dissects a CWMP UDP datagram; `claimed` is false when it is neither kind.
-pub fn dissect_udp(d: &Datagram<'_>, state: &mut crate::sidechannel::UdpState) -> Verdict {
+pub fn dissect_udp(
+    d: &Datagram<'_>,
+    state: &mut crate::sidechannel::UdpState,
+    tracker: &mut crate::session::Tracker,
+) -> Verdict {
     use crate::sidechannel as sc;
     let len = d.payload.len();
+    let mut links = None;
     let (node, info) = if sc::looks_like_lw_notification(d.payload) {
         (
             sc::lw_notification_node(d.payload, d.acs_password),
@@ -326,6 +334,11 @@ pub fn dissect_udp(d: &Datagram<'_>, state: &mut crate::sidechannel::UdpState) -
             sc::SigCheck::Invalid => info.push_str(" [signature INVALID]"),
             sc::SigCheck::NotChecked => {}
         }
+        let ts = crate::session::Ts {
+            secs: d.capture_secs,
+            nanos: d.capture_nanos,
+        };
+        links = Some(tracker.side_connection_request(d.frame, ts, d.visited, None, d.dst));
         (sc::udp_cr_node(&cr, sig, replay, d.capture_secs, len), info)
     } else {
         return Verdict::default();
@@ -334,11 +347,16 @@ pub fn dissect_udp(d: &Datagram<'_>, state: &mut crate::sidechannel::UdpState) -
         start: 0,
         len: u32::try_from(len).unwrap_or(u32::MAX),
     };
-    side_channel_verdict(&node, whole, info)
+    side_channel_verdict(&node, whole, info, links.as_ref())
 }
 
 /// A side-channel message: the protocol item over `span`, then the decoded node.
-fn side_channel_verdict(node: &cwmp::Node, span: cwmp::Span, info: String) -> Verdict {
+fn side_channel_verdict(
+    node: &cwmp::Node,
+    span: cwmp::Span,
+    info: String,
+    links: Option<&crate::follow::Links>,
+) -> Verdict {
     use tree::Sink;
     let mut ops = TreeOps::new(span.end());
     ops.item(
@@ -350,6 +368,9 @@ fn side_channel_verdict(node: &cwmp::Node, span: cwmp::Span, info: String) -> Ve
     );
     ops.push(crate::fields::Field::Proto);
     tree::render_node(node, &mut ops);
+    if let Some(l) = links {
+        tree::render_follow(l, &mut ops);
+    }
     ops.pop();
     Verdict {
         claimed: true,
@@ -361,11 +382,26 @@ fn side_channel_verdict(node: &cwmp::Node, span: cwmp::Span, info: String) -> Ve
 }
 
 /// The bytes Wireshark's XMPP dissector parsed a stanza from: a CWMP connection request (Annex K)?
-pub fn dissect_xmpp(frame: &[u8]) -> Verdict {
+/// `seen` is the frame, its time and whether it was visited before.
+pub fn dissect_xmpp(
+    frame: &[u8],
+    seen: (u32, crate::session::Ts, bool),
+    tracker: &mut crate::session::Tracker,
+) -> Verdict {
     let Some(node) = crate::sidechannel::xmpp_connection_request(frame) else {
         return Verdict::default();
     };
-    side_channel_verdict(&node, node.span, "XMPP Connection Request".to_owned())
+    let to = node.walk().into_iter().find_map(|n| match &n.value {
+        cwmp::Value::Str(s) if n.field == crate::fields::Field::XmppTo => Some(s.clone()),
+        _ => None,
+    });
+    let links = tracker.side_connection_request(seen.0, seen.1, seen.2, to.as_deref(), None);
+    side_channel_verdict(
+        &node,
+        node.span,
+        "XMPP Connection Request".to_owned(),
+        Some(&links),
+    )
 }
 
 #[cfg(test)]

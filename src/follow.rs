@@ -166,6 +166,9 @@ pub fn is_state_changing(method: &str) -> bool {
     )
 }
 
+/// Seconds without an Inform after which a connection request counts as unanswered, by default.
+pub const DEFAULT_CONNREQ_TIMEOUT: u32 = 30;
+
 /// Caps of the per-device histories.
 pub const MAX_PENDING_TRANSFERS: usize = 64;
 pub const MAX_LOOP_SIGNATURES: usize = 256;
@@ -197,6 +200,10 @@ struct Device {
     addr: Option<String>,
     /// Host[:port] and path of the ConnectionRequestURL the device last reported.
     connreq_url: Option<String>,
+    /// The host of that URL, without its port (an address for connection requests by address).
+    connreq_host: Option<String>,
+    /// ManagementServer.ConnReqJabberID, bare and lower-case (XMPP connection requests, Annex K).
+    jid: Option<String>,
     /// Time of the last Inform that opened a periodic session.
     last_periodic: Option<Ts>,
     /// The configured PeriodicInformInterval and when it was learned or changed.
@@ -222,6 +229,8 @@ impl Default for Device {
             ordinal: 0,
             addr: None,
             connreq_url: None,
+            connreq_host: None,
+            jid: None,
             last_periodic: None,
             interval: None,
             retry_min: 5,
@@ -260,7 +269,7 @@ struct PendingConnreq {
     /// Normalised target (host[:port]/path) and the address the request went to.
     target: Option<String>,
     addr: Option<String>,
-    /// Records to link when the Inform comes (the GET, and the CPE's answer).
+    /// Records to link when the Inform comes (the GET, the CPE's answer, repeats).
     keys: Vec<(u32, u16)>,
 }
 
@@ -342,11 +351,14 @@ impl Follow {
             .map(|(k, d)| {
                 let mut s = d.stats.clone();
                 s.transfers_open = self.open_requests.values().filter(|dk| *dk == k).count() as u32;
+                // Repeats share their first request's time: count each request once.
                 s.connreqs_unanswered = self
                     .unanswered_connreqs
-                    .iter()
-                    .filter(|(_, (sent, dk))| dk.as_ref() == Some(k) && self.timed_out(*sent))
-                    .count() as u32;
+                    .values()
+                    .filter(|(sent, dk)| dk.as_ref() == Some(k) && self.timed_out(*sent))
+                    .map(|(sent, _)| *sent)
+                    .collect::<std::collections::BTreeSet<Ts>>()
+                    .len() as u32;
                 (k.clone(), s)
             })
             .collect();
@@ -500,17 +512,19 @@ impl Follow {
         // Connection request: the Inform with 6 CONNECTION REQUEST links to the oldest pending
         // request aimed at this device.
         if events.contains(&"6 CONNECTION REQUEST") {
-            let (url, daddr) = (d.connreq_url.clone(), d.addr.clone());
-            if let Some(pos) = self.connreqs.iter().position(|c| {
-                c.at.ts <= at.ts
-                    && (c.target.is_some() && c.target == url
-                        || c.addr.is_some() && c.addr == daddr)
-            }) {
+            let d = self.devices.get(dev);
+            if let Some(pos) = self
+                .connreqs
+                .iter()
+                .position(|c| c.at.ts <= at.ts && d.is_some_and(|d| aimed_at(c, d)))
+            {
                 let c = self.connreqs.remove(pos);
                 links.connreq_request_in = Some(c.at.frame);
                 let lat = at.ts.since(c.at.ts);
                 links.connreq_latency = Some(lat);
-                self.unanswered_connreqs.remove(&c.at.key());
+                for k in &c.keys {
+                    self.unanswered_connreqs.remove(k);
+                }
                 for k in c.keys {
                     let r = self.records.entry(k).or_default();
                     r.connreq_inform_in = Some(at.frame);
@@ -731,22 +745,33 @@ impl Follow {
         for k in &all {
             self.records.entry(*k).or_default();
         }
-        let target = target.map(normalise_url);
+        let c = PendingConnreq {
+            at,
+            target: target.map(normalise_target),
+            addr: addr.map(str::to_owned),
+            keys: all,
+        };
+        // A repeat of a pending request to the same place within the timeout (UDP requests are sent
+        // several times; an ACS may press twice): one request, linked together.
+        let timeout = f64::from(self.connreq_timeout);
+        if let Some(first) = self.connreqs.iter_mut().find(|p| {
+            (p.target.is_some() && p.target == c.target || p.addr.is_some() && p.addr == c.addr)
+                && secs(at.ts.since(p.at.ts)) < timeout
+        }) {
+            let group = self.unanswered_connreqs.get(&first.at.key()).cloned();
+            first.keys.extend(c.keys);
+            if let Some(g) = group {
+                self.unanswered_connreqs.insert(at.key(), g);
+            }
+            return;
+        }
         let device = self
             .devices
             .iter()
-            .find(|(_, d)| {
-                target.is_some() && d.connreq_url == target
-                    || addr.is_some() && d.addr.as_deref() == addr
-            })
+            .find(|(_, d)| aimed_at(&c, d))
             .map(|(k, _)| k.clone());
         self.unanswered_connreqs.insert(at.key(), (at.ts, device));
-        self.connreqs.push(PendingConnreq {
-            at,
-            target,
-            addr: addr.map(str::to_owned),
-            keys: all,
-        });
+        self.connreqs.push(c);
     }
 
     /// A state-changing request (see [`is_state_changing`]) with its arguments in a canonical
@@ -803,6 +828,34 @@ impl Follow {
     }
 }
 
+/// Whether a connection request went to this device: to the URL or address it reported, to the
+/// address it speaks from, or to its JID.
+fn aimed_at(c: &PendingConnreq, d: &Device) -> bool {
+    let some_eq = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+    some_eq(&c.target, &d.connreq_url)
+        || some_eq(&c.target, &d.jid)
+        || some_eq(&c.addr, &d.addr)
+        || some_eq(&c.addr, &d.connreq_host)
+}
+
+/// `user@host/resource` → `user@host`, lower-case.
+fn bare_jid(jid: &str) -> String {
+    jid.split('/')
+        .next()
+        .unwrap_or(jid)
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// A connection request's target: a JID (XMPP) or a URL.
+fn normalise_target(t: &str) -> String {
+    if t.contains('@') && !t.contains("://") {
+        bare_jid(t)
+    } else {
+        normalise_url(t)
+    }
+}
+
 fn capped_note(what: &str) -> FollowNote {
     FollowNote {
         finding: Finding::HistoryCapped,
@@ -825,7 +878,18 @@ fn learn_param(d: &mut Device, name: &str, value: &str, ts: Ts) {
                 }
             }
         }
-        "ConnectionRequestURL" if !value.is_empty() => d.connreq_url = Some(normalise_url(value)),
+        "ConnectionRequestURL" if !value.is_empty() => {
+            let url = normalise_url(value);
+            let host = url.split('/').next().unwrap_or("");
+            // host:port, [v6]:port or a bare host.
+            let host = match host.strip_prefix('[') {
+                Some(v6) => v6.split(']').next().unwrap_or(v6),
+                None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+            };
+            d.connreq_host = Some(host.to_owned());
+            d.connreq_url = Some(url);
+        }
+        "ConnReqJabberID" if !value.is_empty() => d.jid = Some(bare_jid(value)),
         "CWMPRetryMinimumWaitInterval" => {
             if let Ok(v) = value.parse::<u32>() {
                 d.retry_min = v.max(1);
@@ -1092,6 +1156,67 @@ mod tests {
             }
         }
         assert!(g.view((32, 0)).notes.is_empty());
+    }
+
+    #[test]
+    fn connection_request_by_jid_and_by_the_reported_url_host() {
+        let mut f = Follow::new(30);
+        let params = [
+            (
+                "Device.ManagementServer.ConnReqJabberID",
+                "CPE-1@xmpp.example/cwmp",
+            ),
+            (
+                "Device.ManagementServer.ConnectionRequestURL",
+                "http://203.0.113.7:7547/cr",
+            ),
+        ];
+        f.on_inform(
+            at(1, 0),
+            &dev(),
+            &facts(true, &["1 BOOT"], 0, &params, Some("192.0.2.10")),
+        );
+        f.on_connection_request(at(10, 50), Some("cpe-1@xmpp.example/other"), None, &[]);
+        f.on_inform(
+            at(12, 51),
+            &dev(),
+            &facts(true, &["6 CONNECTION REQUEST"], 0, &[], None),
+        );
+        assert_eq!(f.view((12, 0)).connreq_request_in, Some(10));
+        f.on_connection_request(at(20, 100), None, Some("203.0.113.7"), &[]);
+        f.on_inform(
+            at(22, 103),
+            &dev(),
+            &facts(true, &["6 CONNECTION REQUEST"], 0, &[], None),
+        );
+        assert_eq!(f.view((22, 0)).connreq_request_in, Some(20));
+        assert_eq!(f.view((20, 0)).connreq_inform_in, Some(22));
+        let (_, stats) = &f.devices()[0];
+        assert_eq!(stats.connreqs_answered, 2);
+    }
+
+    #[test]
+    fn repeated_requests_are_one() {
+        let mut f = Follow::new(30);
+        f.on_inform(at(1, 0), &dev(), &facts(true, &["1 BOOT"], 0, &[], Some("192.0.2.10")));
+        for (i, frame) in [10u32, 11, 12].iter().enumerate() {
+            let seen = Seen {
+                frame: *frame,
+                index: 0x4000,
+                ts: Ts { secs: 100, nanos: i as u32 * 100_000_000 },
+            };
+            f.on_connection_request(seen, None, Some("192.0.2.10"), &[]);
+        }
+        f.on_frame(Ts { secs: 200, nanos: 0 });
+        for frame in [10u32, 11, 12] {
+            assert!(f.view((frame, 0x4000)).notes.iter().any(|n| n.finding == Finding::ConnreqUnanswered));
+        }
+        f.on_inform(at(20, 101), &dev(), &facts(true, &["6 CONNECTION REQUEST"], 0, &[], None));
+        for frame in [10u32, 11, 12] {
+            let v = f.view((frame, 0x4000));
+            assert_eq!(v.connreq_inform_in, Some(20));
+            assert!(v.notes.is_empty());
+        }
     }
 
     #[test]

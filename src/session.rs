@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use crate::cwmp::{DeviceId, Direction, Message, Node, RpcKind, Value};
@@ -48,6 +49,9 @@ pub struct At {
     pub stream: u32,
     pub ts: Ts,
     pub visited: bool,
+    /// The frame's network addresses, where IP.
+    pub src: Option<IpAddr>,
+    pub dst: Option<IpAddr>,
 }
 
 /// What an HTTP message without a CWMP body means for the session.
@@ -178,12 +182,16 @@ fn who(d: Direction) -> &'static str {
 
 impl Tracker {
     pub fn new() -> Tracker {
-        Tracker::default()
+        let mut t = Tracker::default();
+        t.follow.connreq_timeout = crate::follow::DEFAULT_CONNREQ_TIMEOUT;
+        t
     }
 
     /// Forgets everything (a new file, or preferences changed).
     pub fn reset(&mut self) {
+        let timeout = self.follow.connreq_timeout;
         *self = Tracker::default();
+        self.follow.connreq_timeout = timeout;
     }
 
     /// Number of records held (for the memory-growth tests).
@@ -198,6 +206,40 @@ impl Tracker {
     /// True when CWMP has been seen on this connection.
     pub fn is_cwmp_stream(&self, stream: u32) -> bool {
         self.streams.get(&stream).is_some_and(|s| s.is_cwmp)
+    }
+
+    /// A connection request outside HTTP: UDP (Annex G) to `dst`, or an XMPP stanza (Annex K) to
+    /// the JID `target`. Registered on the first pass; returns what it shows.
+    pub fn side_connection_request(
+        &mut self,
+        frame: u32,
+        ts: Ts,
+        visited: bool,
+        target: Option<&str>,
+        dst: Option<IpAddr>,
+    ) -> Links {
+        // An index space of its own, apart from bodies and HTTP messages of the same frame.
+        let seen = Seen {
+            frame,
+            index: 0x4000,
+            ts,
+        };
+        if !visited {
+            let addr = dst.map(|a| a.to_string());
+            self.follow
+                .on_connection_request(seen, target, addr.as_deref(), &[]);
+        }
+        self.follow.links((frame, 0x4000), visited)
+    }
+
+    /// Sets the connection request timeout (preference `cwmp.connreq_timeout`).
+    pub fn set_connreq_timeout(&mut self, secs: u32) {
+        self.follow.connreq_timeout = secs;
+    }
+
+    /// The per-device figures (`tshark -z cwmp,devices`).
+    pub fn devices(&self) -> Vec<(DeviceKey, crate::follow::DeviceStats)> {
+        self.follow.devices()
     }
 
     /// A CWMP body in a message going in `dir`. Returns its record (stored on the first pass).
@@ -402,6 +444,7 @@ impl Tracker {
                         .iter()
                         .map(|(n, v)| (n.as_str(), v.as_str()))
                         .collect();
+                    let addr = at.src.map(|a| a.to_string());
                     f.on_inform(
                         seen,
                         &dev,
@@ -410,7 +453,7 @@ impl Tracker {
                             events: &events,
                             retry_count: retry_count(msg).unwrap_or(0),
                             params: &params,
-                            addr: None,
+                            addr: addr.as_deref(),
                         },
                     );
                 }
@@ -510,6 +553,7 @@ impl Tracker {
         let st = self.streams.entry(at.stream).or_default();
         let mut rec = Record::default();
         let mut updates = Vec::new();
+        let mut accepted_get: Option<(Seen, Option<String>)> = None;
         match m {
             HttpMessage::Request { method, has_body } => {
                 if method == "GET" && !has_body && !known && cwmp_port {
@@ -564,6 +608,17 @@ impl Tracker {
                             expert: Expert::HttpError,
                             text: format!("Connection request refused (HTTP {code})"),
                         });
+                    } else {
+                        // The GET that succeeded (after any Digest round) is the connection
+                        // request the device's Inform answers; the answer comes from the CPE.
+                        accepted_get = Some((
+                            Seen {
+                                frame: p.key.0,
+                                index: http_follow_key(p.key).1,
+                                ts: p.ts,
+                            },
+                            at.src.map(|a| a.to_string()),
+                        ));
                     }
                 } else if !known || (*has_body && (cwmp_body_here || (200..300).contains(code))) {
                     // A 401, 3xx or error status keeps its meaning whatever page comes with it: ACS
@@ -672,6 +727,11 @@ impl Tracker {
         self.apply(updates);
         if let Some(d) = rec.device.as_deref() {
             self.follow.on_activity(&device_key(d), at.ts);
+        }
+        if let Some((get, addr)) = accepted_get {
+            let answer = http_follow_key(key);
+            self.follow
+                .on_connection_request(get, None, addr.as_deref(), &[answer]);
         }
         rec.follow = self.follow.links(http_follow_key(key), false);
         Some(rec)

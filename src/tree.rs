@@ -419,7 +419,7 @@ pub fn render_session(rec: &crate::session::Record, sink: &mut dyn Sink) {
 }
 
 /// Renders the cross-session links and findings of a message.
-fn render_follow(l: &crate::follow::Links, sink: &mut dyn Sink) {
+pub fn render_follow(l: &crate::follow::Links, sink: &mut dyn Sink) {
     use crate::follow::Finding;
     let none = Span::default();
     let frames = [

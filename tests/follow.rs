@@ -333,3 +333,148 @@ fn the_same_set_in_three_sessions_is_a_loop_and_polling_is_not() {
     assert_eq!(rows[0][0], "SetParameterValues");
     assert!(rows[0][1].contains("3 consecutive sessions"), "{rows:?}");
 }
+
+/// An Inform of another device, to keep the capture going.
+fn other_device_inform() -> Vec<u8> {
+    inform("1", &[("2 PERIODIC", "")], &[]).replace_serial("SN-OTHER")
+}
+
+trait ReplaceSerial {
+    fn replace_serial(self, serial: &str) -> Vec<u8>;
+}
+
+impl ReplaceSerial for Vec<u8> {
+    fn replace_serial(self, serial: &str) -> Vec<u8> {
+        String::from_utf8(self)
+            .expect("utf-8")
+            .replace(SERIAL, serial)
+            .into_bytes()
+    }
+}
+
+/// A whole session (Inform, empty POST, 204) of a device at `cpe` on a new connection.
+fn session(cap: &mut Capture, cpe: &str, inform: Vec<u8>) {
+    let o = Opts::default();
+    let mut flow = cap.tcp_flow(addr(cpe), addr(ACS));
+    let ex = [
+        (post(&inform, &o), answer(&inform_response("1"), &o)),
+        (post(b"", &o), answer(b"", &o)),
+    ];
+    Session::new().run(cap, &mut flow, &ex);
+    cap.close(&mut flow);
+}
+
+#[test]
+fn connection_requests_are_linked_to_the_inform_they_cause_or_flagged() {
+    let mut cap = Capture::new();
+    let cr_url = [(
+        "Device.ManagementServer.ConnectionRequestURL",
+        "http://192.0.2.10:7547/cr-7f3a",
+    )];
+    session(&mut cap, "192.0.2.10:50000", inform("1", &[("1 BOOT", "")], &cr_url));
+    cap.advance(Duration::from_secs(10));
+    // TCP: challenged, then answered 200 with credentials; the Inform comes 2 s later.
+    let mut cr = cap.tcp_flow(addr("198.51.100.1:40000"), addr("192.0.2.10:7547"));
+    let get = |auth: bool| {
+        let r = Request::get("/cr-7f3a").header("Host", "192.0.2.10:7547");
+        if auth {
+            r.header("Authorization", "Digest username=\"cr\", realm=\"cpe\", nonce=\"n1\", uri=\"/cr-7f3a\", response=\"00\"")
+        } else {
+            r
+        }
+    };
+    Session::new().run(
+        &mut cap,
+        &mut cr,
+        &[
+            (
+                get(false),
+                Response::new(401, "Unauthorized")
+                    .header("WWW-Authenticate", "Digest realm=\"cpe\", nonce=\"n1\""),
+            ),
+            (get(true), Response::new(200, "OK").header("Content-Length", "0")),
+        ],
+    );
+    cap.close(&mut cr);
+    cap.advance(Duration::from_secs(2));
+    session(&mut cap, "192.0.2.10:50001", inform("1", &[("6 CONNECTION REQUEST", "")], &[]));
+    // UDP (Annex G) to the device, sent twice; the device stays silent while another device talks
+    // for 45 s.
+    cap.advance(Duration::from_secs(5));
+    for _ in 0..2 {
+        cap.udp(
+            addr("198.51.100.1:5000"),
+            addr("192.0.2.10:7547"),
+            b"GET http://192.0.2.10:7547?ts=1714557600&id=77&un=cr&cn=abc&sig=0000000000000000000000000000000000000000 HTTP/1.1\r\nHost: 192.0.2.10:7547\r\n\r\n",
+        );
+        cap.advance(Duration::from_millis(100));
+    }
+    for i in 0..3 {
+        cap.advance(Duration::from_secs(15));
+        session(&mut cap, &format!("192.0.2.99:{}", 51000 + i), other_device_inform());
+    }
+    // A connection request at the very end of the capture: not judged.
+    cap.udp(
+        addr("198.51.100.1:5000"),
+        addr("192.0.2.10:7547"),
+        b"GET http://192.0.2.10:7547?ts=1714557700&id=78&un=cr&cn=abd&sig=0000000000000000000000000000000000000000 HTTP/1.1\r\nHost: 192.0.2.10:7547\r\n\r\n",
+    );
+    let pcap = write_capture(&cap, "follow-connreq");
+
+    let cols = [
+        "frame.number",
+        "cwmp.http_event",
+        "http.response.code",
+        "cwmp.connreq.inform_in",
+        "cwmp.connreq.latency",
+        "cwmp.connreq.request_in",
+        "cwmp.method",
+    ];
+    let rows = fields_opts(&pcap, "cwmp", &cols, &["-2"]);
+    let inform_cr = rows
+        .iter()
+        .find(|r| r[6] == "Inform" && !r[5].is_empty())
+        .unwrap_or_else(|| panic!("no linked Inform in {rows:#?}"));
+    // The GET that succeeded is the request: the CPE's 200 comes right after it.
+    let get_frame: u32 = inform_cr[5].parse().expect("request_in");
+    let answer = rows
+        .iter()
+        .find(|r| r[1] == "8" && r[2] == "200")
+        .unwrap_or_else(|| panic!("no 200 answer in {rows:#?}"));
+    assert!(answer[0].parse::<u32>().unwrap() > get_frame);
+    assert_eq!(answer[3], inform_cr[0], "the answer links to the Inform too");
+    let get = rows
+        .iter()
+        .find(|r| r[0] == get_frame.to_string())
+        .expect("GET row");
+    assert_eq!(get[1], "7", "a connection request: {get:?}");
+    assert_eq!(get[3], inform_cr[0]);
+    let latency: f64 = inform_cr[4].parse().expect("latency");
+    assert!((1.9..2.2).contains(&latency), "latency {latency}");
+    // The challenged GET links to its challenge only.
+    let challenged = rows
+        .iter()
+        .find(|r| r[1] == "7" && r[0] != get_frame.to_string())
+        .expect("challenged GET");
+    assert_eq!(challenged[3], "");
+
+    // UDP: both copies flagged; the one at the end of the capture is not, and says why.
+    let flagged = fields_opts(
+        &pcap,
+        "cwmp.expert.connreq_unanswered",
+        &["frame.number", "cwmp.udp_cr.id"],
+        &["-2"],
+    );
+    let ids: Vec<&str> = flagged.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(ids, ["77", "77"], "{flagged:?}");
+    let last = fields_opts(
+        &pcap,
+        "cwmp.udp_cr.id == \"78\"",
+        &["cwmp.connreq.undecided", "cwmp.expert.connreq_unanswered"],
+        &["-2"],
+    );
+    assert_eq!(last.len(), 1);
+    assert!(last[0][0].contains("capture ends"), "{last:?}");
+    // One pass decides nothing forward-looking.
+    assert!(fields_opts(&pcap, "cwmp.expert.connreq_unanswered", &["frame.number"], &[]).is_empty());
+}

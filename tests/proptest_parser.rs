@@ -381,6 +381,7 @@ proptest! {
         let q: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let line = format!("GET http://192.0.2.10:7547?{} HTTP/1.1\r\nHost: x\r\n\r\n", q.join("&")).into_bytes();
         let mut state = sidechannel::UdpState::default();
+        let mut tracker = Tracker::new();
         for payload in [&raw[..], &line[..]] {
             let _ = sidechannel::looks_like_udp_cr(payload);
             let _ = sidechannel::looks_like_lw_notification(payload);
@@ -393,10 +394,12 @@ proptest! {
                 frame,
                 visited,
                 capture_secs: 1_714_557_600,
+                capture_nanos: 0,
+                dst: Some(std::net::IpAddr::from([192, 0, 2, 10])),
                 cr_password: password.as_deref(),
                 acs_password: password.as_deref(),
             };
-            let v = dissector::dissect_udp(&d, &mut state);
+            let v = dissector::dissect_udp(&d, &mut state, &mut tracker);
             if v.claimed {
                 hostile::check_ops(payload.len(), &v.ops);
             }
@@ -424,7 +427,8 @@ proptest! {
         }
         for f in [&frame[..], &junk[..]] {
             let _ = sidechannel::xmpp_connection_request(f);
-            let v = dissector::dissect_xmpp(f);
+            let ts = Ts { secs: 1_714_557_600, nanos: 0 };
+            let v = dissector::dissect_xmpp(f, (1, ts, false), &mut Tracker::new());
             if v.claimed {
                 hostile::check_ops(f.len(), &v.ops);
             }
@@ -534,6 +538,8 @@ fn session_pass(
                 nanos: 0,
             },
             visited,
+            src: None,
+            dst: None,
         };
         let v = match s {
             Step::Body {

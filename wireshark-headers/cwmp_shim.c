@@ -122,6 +122,7 @@ static guint pref_tls_port = CWMP_TLS_PORT;
 static guint registered_tls_port;
 static const char *pref_cr_password = "";
 static const char *pref_acs_password = "";
+static guint pref_connreq_timeout = 30;
 static dissector_handle_t http_tls_handle;
 static dissector_handle_t cwmp_udp_handle;
 static int cwmp_tap_id = -1;
@@ -288,6 +289,19 @@ static uint32_t stream_of(packet_info *pinfo)
     return 0x80000000u | (pinfo->num & 0x7fffffffu);
 }
 
+/* The frame's IPv4 or IPv6 address, for matching devices by address across connections. */
+static void fill_addr(cwmp_addr_t *out, const address *a)
+{
+    memset(out, 0, sizeof *out);
+    if (a->type == AT_IPv4 && a->len == 4) {
+        out->family = 4;
+        memcpy(out->bytes, a->data, 4);
+    } else if (a->type == AT_IPv6 && a->len == 16) {
+        out->family = 6;
+        memcpy(out->bytes, a->data, 16);
+    }
+}
+
 static const char *pool_str(packet_info *pinfo, const char *s)
 {
     return s != NULL ? wmem_strdup(pinfo->pool, s) : NULL;
@@ -372,6 +386,8 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.ts_secs = (int64_t)pinfo->abs_ts.secs;
     in.ts_nsecs = pinfo->abs_ts.nsecs;
     in.visited = PINFO_FD_VISITED(pinfo) ? 1 : 0;
+    fill_addr(&in.src, &pinfo->src);
+    fill_addr(&in.dst, &pinfo->dst);
     /* A tree someone reads: visible, or invisible with a CWMP field referenced by a filter, a column
      * or -e (priming marks the protocol as indirectly referenced). Otherwise only the protocol item
      * and expert items are built; the session state is updated all the same. */
@@ -539,6 +555,7 @@ static int dissect_xmpp_frame(packet_info *pinfo, proto_tree *tree)
     const xml_frame_t *root, *ns;
     tvbuff_t *ds;
     cwmp_output_t *out;
+    cwmp_xmpp_input_t xin;
     guint captured;
     gint ns_len;
 
@@ -559,7 +576,14 @@ static int dissect_xmpp_frame(packet_info *pinfo, proto_tree *tree)
     if (captured == 0)
         return 0;
     /* Within the captured length this cannot throw. */
-    out = cwmp_rs_xmpp(tvb_get_ptr(ds, 0, (gint)captured), captured);
+    memset(&xin, 0, sizeof xin);
+    xin.data = tvb_get_ptr(ds, 0, (gint)captured);
+    xin.len = captured;
+    xin.frame = pinfo->num;
+    xin.ts_secs = (int64_t)pinfo->abs_ts.secs;
+    xin.ts_nsecs = pinfo->abs_ts.nsecs;
+    xin.visited = PINFO_FD_VISITED(pinfo) ? 1 : 0;
+    out = cwmp_rs_xmpp(&xin);
     if (!show_output(ds, pinfo, tree, out, FALSE, NULL, INFO_APPEND))
         return 0;
     return (int)captured;
@@ -636,6 +660,8 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.ts_secs = (int64_t)pinfo->abs_ts.secs;
     in.ts_nsecs = pinfo->abs_ts.nsecs;
     in.visited = PINFO_FD_VISITED(pinfo) ? 1 : 0;
+    fill_addr(&in.src, &pinfo->src);
+    fill_addr(&in.dst, &pinfo->dst);
     in.cwmp_port = pref_tcp_ports != NULL &&
                    (value_is_in_range(pref_tcp_ports, pinfo->srcport) || value_is_in_range(pref_tcp_ports, pinfo->destport));
     in.n_msgs = n;
@@ -665,6 +691,8 @@ static int dissect_udp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     in.frame = pinfo->num;
     in.visited = PINFO_FD_VISITED(pinfo) ? 1 : 0;
     in.capture_secs = (int64_t)pinfo->abs_ts.secs;
+    in.capture_nsecs = pinfo->abs_ts.nsecs;
+    fill_addr(&in.dst, &pinfo->dst);
     in.cr_password = pref_cr_password;
     in.acs_password = pref_acs_password;
     in.heuristic = heuristic;
@@ -762,6 +790,13 @@ static void apply_ports(void)
     }
 }
 
+/* Every preference change: the ports, and the values the Rust side keeps. */
+static void apply_prefs(void)
+{
+    cwmp_rs_set_connreq_timeout(pref_connreq_timeout);
+    apply_ports();
+}
+
 /* ---- Statistics: tshark -z cwmp,tree and -z cwmp_srt,tree (Statistics menu in the GUI) ----------- */
 
 static const char *const st_messages = "Messages by direction";
@@ -839,7 +874,7 @@ static void cwmp_reset(void)
 /* Preferences, dissector handles, the postdissector, the tap and the statistics. */
 static void register_rest(int proto)
 {
-    module_t *m = prefs_register_protocol(proto, apply_ports);
+    module_t *m = prefs_register_protocol(proto, apply_prefs);
     range_convert_str(wmem_epan_scope(), &pref_tcp_ports, CWMP_TCP_PORTS, 65535);
     prefs_register_range_preference(m, "tcp.ports", "CWMP TCP ports",
         "TCP ports dissected as HTTP whose bodies are CWMP (the CPE's connection-request port, ACS ports)",
@@ -853,6 +888,9 @@ static void register_rest(int proto)
         "ConnectionRequestPassword: checks the signature of UDP connection requests", &pref_cr_password);
     prefs_register_string_preference(m, "acs_password", "ACS password",
         "ManagementServer.Password: checks the signature of UDP lightweight notifications", &pref_acs_password);
+    prefs_register_uint_preference(m, "connreq_timeout", "Connection request timeout (seconds)",
+        "A connection request that no Inform with 6 CONNECTION REQUEST follows within this many seconds "
+        "is flagged (when the capture goes on that long)", 10, &pref_connreq_timeout);
     prefs_register_bool_preference(m, "xml_tree", "Show the XML tree of CWMP bodies",
         "Also show Wireshark's generic XML tree below the CWMP tree", &pref_xml_tree);
     prefs_register_uint_preference(m, "max_body_size", "Largest body decoded (bytes)",
@@ -921,7 +959,7 @@ static void register_handoff(void)
     /* CWMP over TLS by deployment convention (IANA gives 7548 to another protocol). */
     http_tls_handle = find_dissector("http-over-tls");
     handoff_done = TRUE;
-    apply_ports();
+    apply_prefs();
     dissector_add_uint_with_preference("udp.port", CWMP_UDP_PORT, cwmp_udp_handle);
     heur_dissector_add("udp", dissect_udp_heur, "CWMP over UDP (connection requests, lightweight notifications)",
                        "cwmp_udp", proto_cwmp, HEURISTIC_ENABLE);

@@ -51,6 +51,12 @@ enum cwmp_via { CWMP_VIA_MEDIA_TYPE = 0, CWMP_VIA_PORT = 1, CWMP_VIA_HEURISTIC =
 enum cwmp_http_kind { CWMP_HTTP_UNKNOWN = 0, CWMP_HTTP_REQUEST = 1, CWMP_HTTP_RESPONSE = 2 };
 
 /* Everything the Rust side needs about one body. */
+/* A network address of the frame: family 4 or 6 with its bytes, 0 when not IP. */
+typedef struct cwmp_addr {
+    int32_t family;
+    uint8_t bytes[16];
+} cwmp_addr_t;
+
 typedef struct cwmp_input {
     const uint8_t *body;          /* the captured bytes of the body */
     uint32_t captured_len;
@@ -65,6 +71,8 @@ typedef struct cwmp_input {
     int32_t ts_nsecs;
     int32_t visited;
     int32_t has_tree;
+    cwmp_addr_t src;              /* the frame's network addresses */
+    cwmp_addr_t dst;
     /* preferences */
     int32_t pref_xml_tree;
     uint32_t pref_max_body;
@@ -117,6 +125,8 @@ typedef struct cwmp_http_input {
     int32_t ts_nsecs;
     int32_t visited;
     int32_t cwmp_port;            /* the connection uses a CWMP TCP port */
+    cwmp_addr_t src;
+    cwmp_addr_t dst;
     uint32_t n_msgs;
     const cwmp_http_msg_t *msgs;
 } cwmp_http_input_t;
@@ -128,6 +138,8 @@ typedef struct cwmp_udp_input {
     uint32_t frame;
     int32_t visited;
     int64_t capture_secs;
+    int32_t capture_nsecs;
+    cwmp_addr_t dst;              /* where the datagram went: the CPE of a connection request */
     const char *cr_password;      /* preference, may be empty */
     const char *acs_password;     /* preference, may be empty */
     int32_t heuristic;            /* called by the heuristic: only claim what looks like CWMP */
@@ -149,7 +161,18 @@ typedef struct cwmp_tables {
 cwmp_output_t *cwmp_rs_dissect(const cwmp_input_t *in);
 cwmp_output_t *cwmp_rs_http(const cwmp_http_input_t *in);
 cwmp_output_t *cwmp_rs_udp(const cwmp_udp_input_t *in);
-cwmp_output_t *cwmp_rs_xmpp(const uint8_t *data, uint32_t len);
+/* Seconds without an Inform after which a connection request counts as unanswered (preference). */
+void cwmp_rs_set_connreq_timeout(uint32_t secs);
+/* The XMPP stanza that carried a connection request, and where it was seen. */
+typedef struct cwmp_xmpp_input {
+    const uint8_t *data;
+    uint32_t len;
+    uint32_t frame;
+    int64_t ts_secs;
+    int32_t ts_nsecs;
+    int32_t visited;
+} cwmp_xmpp_input_t;
+cwmp_output_t *cwmp_rs_xmpp(const cwmp_xmpp_input_t *in);
 void cwmp_rs_free(cwmp_output_t *out);
 void cwmp_rs_reset(void);
 /* The registration tables, built once; NULL when building them failed (nothing is registered then). */

@@ -8,6 +8,7 @@
 
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use super::bindings as ws;
@@ -51,9 +52,31 @@ fn output(result: std::thread::Result<Verdict>, len: u32) -> *mut ws::cwmp_outpu
     }
 }
 
+/// The connection request timeout preference, kept across resets of the tracker.
+static CONNREQ_TIMEOUT: AtomicU32 = AtomicU32::new(crate::follow::DEFAULT_CONNREQ_TIMEOUT);
+
 fn with_tracker<R>(f: impl FnOnce(&mut Tracker) -> R) -> R {
     let mut guard = TRACKER.lock().unwrap_or_else(|e| e.into_inner());
-    f(guard.get_or_insert_with(Tracker::new))
+    let t = guard.get_or_insert_with(Tracker::new);
+    t.set_connreq_timeout(CONNREQ_TIMEOUT.load(Ordering::Relaxed));
+    f(t)
+}
+
+/// Sets the connection request timeout (preference `cwmp.connreq_timeout`); called by the shim's
+/// preference callback.
+#[no_mangle]
+pub extern "C" fn cwmp_rs_set_connreq_timeout(secs: u32) {
+    CONNREQ_TIMEOUT.store(secs, Ordering::Relaxed);
+}
+
+fn ip(a: &ws::cwmp_addr_t) -> Option<std::net::IpAddr> {
+    match a.family {
+        4 => Some(std::net::IpAddr::from([
+            a.bytes[0], a.bytes[1], a.bytes[2], a.bytes[3],
+        ])),
+        6 => Some(std::net::IpAddr::from(a.bytes)),
+        _ => None,
+    }
 }
 
 fn cstr<'a>(p: *const c_char) -> Option<&'a str> {
@@ -275,6 +298,8 @@ pub unsafe extern "C" fn cwmp_rs_dissect(input: *const ws::cwmp_input_t) -> *mut
                 nanos: u32::try_from(input.ts_nsecs).unwrap_or(0),
             },
             visited: input.visited != 0,
+            src: ip(&input.src),
+            dst: ip(&input.dst),
         };
         let detail = if input.has_tree != 0 {
             dissector::Detail::Full
@@ -333,6 +358,8 @@ pub unsafe extern "C" fn cwmp_rs_http(
                 nanos: u32::try_from(input.ts_nsecs).unwrap_or(0),
             },
             visited: input.visited != 0,
+            src: ip(&input.src),
+            dst: ip(&input.dst),
         };
         if std::env::var_os("CWMP_DEBUG").is_some() {
             eprintln!("cwmp_rs_http {at:?} {msgs:?} port={}", input.cwmp_port);
@@ -366,11 +393,13 @@ pub unsafe extern "C" fn cwmp_rs_udp(input: *const ws::cwmp_udp_input_t) -> *mut
             frame: input.frame,
             visited: input.visited != 0,
             capture_secs: input.capture_secs,
+            capture_nanos: u32::try_from(input.capture_nsecs).unwrap_or(0),
+            dst: ip(&input.dst),
             cr_password: cstr(input.cr_password),
             acs_password: cstr(input.acs_password),
         };
         let mut guard = UDP_STATE.lock().unwrap_or_else(|e| e.into_inner());
-        dissector::dissect_udp(&d, guard.get_or_insert_with(Default::default))
+        with_tracker(|t| dissector::dissect_udp(&d, guard.get_or_insert_with(Default::default), t))
     }));
     output(result, input.len)
 }
@@ -379,19 +408,35 @@ pub unsafe extern "C" fn cwmp_rs_udp(input: *const ws::cwmp_udp_input_t) -> *mut
 /// reassembled or a decrypted buffer); the shim calls it only when the XML dissector found one.
 ///
 /// # Safety
-/// `data` must be readable for `len` bytes (or NULL with `len` 0).
+/// `input` must point to a valid `cwmp_xmpp_input_t` whose `data` is readable for `len` bytes (or
+/// NULL with `len` 0).
 #[no_mangle]
-pub unsafe extern "C" fn cwmp_rs_xmpp(data: *const u8, len: u32) -> *mut ws::cwmp_output_t {
-    let bytes: &[u8] = if data.is_null() || len == 0 {
+pub unsafe extern "C" fn cwmp_rs_xmpp(
+    input: *const ws::cwmp_xmpp_input_t,
+) -> *mut ws::cwmp_output_t {
+    if input.is_null() {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: checked non-null; a stack struct of the shim's postdissector.
+    let input = unsafe { &*input };
+    let bytes: &[u8] = if input.data.is_null() || input.len == 0 {
         &[]
     } else {
         // SAFETY: tvb_get_ptr(ds, 0, len) in the shim, valid until the postdissector returns.
-        unsafe { std::slice::from_raw_parts(data, len as usize) }
+        unsafe { std::slice::from_raw_parts(input.data, input.len as usize) }
     };
-    let result = catch_unwind(|| {
+    let seen = (
+        input.frame,
+        Ts {
+            secs: input.ts_secs,
+            nanos: u32::try_from(input.ts_nsecs).unwrap_or(0),
+        },
+        input.visited != 0,
+    );
+    let result = catch_unwind(AssertUnwindSafe(|| {
         inject_panic("xmpp");
-        dissector::dissect_xmpp(bytes)
-    });
+        with_tracker(|t| dissector::dissect_xmpp(bytes, seen, t))
+    }));
     output(result, 0)
 }
 
