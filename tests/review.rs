@@ -531,3 +531,16 @@ fn later_passes_skip_frames_without_cwmp() {
         "later pass called Rust for frames without CWMP: {calls:#?} (CWMP frames {frames:?})"
     );
 }
+
+#[test]
+fn a_cwmp_body_with_xml_disabled_has_no_data_layer() {
+    let pcap = session_capture("cwmp-no-xml", &[(inform(), Vec::new())], &Opts::default());
+    let rows = fields_opts(
+        &pcap,
+        "cwmp.method",
+        &["frame.protocols"],
+        &["--disable-protocol", "xml"],
+    );
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0][0].ends_with(":http:cwmp"), "{rows:?}");
+}

@@ -346,9 +346,10 @@ static gboolean show_output(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         replay(tvb, pinfo, tree, out->ops, out->n_ops);
         /* The XML tree of a CWMP body whenever there is a tree: filters on frame.protocols and the
          * protocol hierarchy statistics see the xml layer without referencing an xml field, so no
-         * narrower test is safe. Without any tree nobody can read it. */
+         * narrower test is safe. Without any tree nobody can read it. With XML disabled, nothing (not
+         * the data dissector). */
         if (is_body && out->want_xml && xml_handle != NULL && tree != NULL)
-            call_dissector_with_data(xml_handle, tvb, pinfo, tree, xml_data);
+            call_dissector_only(xml_handle, tvb, pinfo, tree, xml_data);
     }
     CATCH_NONFATAL_ERRORS {
         show_exception(tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
