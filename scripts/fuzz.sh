@@ -12,9 +12,14 @@
 #            them with `-o 54`, which spares the Ethernet/IPv4/TCP headers so HTTP and CWMP get hit).
 # Seeds: cwmp-fuzz's built-in messages plus tests/fixtures/*.xml and tests/fixtures/rpc/*.xml.
 # Every mutant is one capture file holding one TCP connection on its own client port; batches of
-# mutants are merged with mergecap and read by tshark -nVx, then tshark -2 -nVx (plugin loaded, run as
-# `nobody` when root, as the integration tests do). A failing batch is bisected: each of its captures is
-# run alone, and the failing ones are kept under OUT/failures/. A sample of the mutants is run under
+# mutants are merged with mergecap and read by tshark (plugin loaded, run as `nobody` when root, as the
+# integration tests do) in every way the dissector can be driven: the full tree (-nVx, and -2 -nVx),
+# and the paths without a visible tree, where it builds only what is asked for: plain summary lines
+# (no tree at all), a display filter with -T fields (-Y cwmp -T fields -e ...), and the statistics
+# (-q -z cwmp,tree -z cwmp_srt,tree). The -Y/-T fields run also tells how many mutants reached the CWMP
+# dissector (distinct TCP connections with a CWMP item); the log and the summary print that count. A
+# failing batch is bisected: each of its captures is run alone, and the failing ones are kept under
+# OUT/failures/. A sample of the mutants is run under
 # Valgrind memcheck (batches again, since each tshark start costs seconds under Valgrind); errors with a
 # stack frame in the plugin are ours, except those entirely inside a stock dissector the plugin only
 # handed the body to (the XML tree below the CWMP tree: its bugs reproduce without the plugin); those
@@ -43,8 +48,8 @@
 # Environment: CWMP_TSHARK (tshark to run), CWMP_FUZZ_BIN and CWMP_PLUGIN (prebuilt cwmp-fuzz and
 # plugin .so; built with cargo --release otherwise), VALGRIND (default valgrind).
 #
-# Exit status: 0 when no crash, hang, tshark error, CWMP dissector bug or plugin-attributable Valgrind
-# error was found; 1 otherwise; 2 on a usage or setup error. OUT/summary.txt holds the figures as
+# Exit status: 0 when no crash (also under Valgrind), hang, tshark error, CWMP dissector bug or
+# plugin-attributable Valgrind error was found; 1 otherwise; 2 on a usage or setup error. OUT/summary.txt holds the figures as
 # key=value lines.
 set -u -o pipefail
 
@@ -143,19 +148,32 @@ log() { echo "$*" | tee -a "$LOG"; }
 
 START=$(date +%s)
 MUTANTS=0 XML_MUTANTS=0 EDITCAP_MUTANTS=0 BATCHES=0 RUNS=0
-CRASHES=0 HANGS=0 TSHARK_ERRORS=0 CWMP_BUGS=0 OTHER_BUGS=0 CRITICALS=0
+CRASHES=0 HANGS=0 TSHARK_ERRORS=0 CWMP_BUGS=0 OTHER_BUGS=0 CRITICALS=0 REACHED=0 VG_CRASHES=0
 VG_MUTANTS=0 VG_RUNS=0 VG_OURS=0 VG_HANDED=0 VG_LOST_HANDED=0 VG_OTHER=0 VG_INCOMPLETE=0 VG_LOST_OURS=0 VG_LOST_OTHER=0 VG_EXIT_NONZERO=0
 FAILED_CAPTURES=0
 
-# tshark_check FILE [EXTRA-ARGS...]: runs tshark -nVx [ARGS] -r FILE; sets VERDICT to one of ok,
-# crash:<signal>, hang, error:<exit status>, cwmp-bug. Counts other dissectors' bugs and GLib criticals.
-# (No command substitution: the counters live in this shell.)
+# The ways every batch is read. The first two build the whole tree; the others take the paths without
+# a visible tree (no tree at all; a tree pruned to the filter's and the columns' fields; only what the
+# taps read). The -T fields view's first column is tcp.stream: its output counts the mutants that
+# reached the CWMP dissector.
+VIEWS=(
+    "-nVx"
+    "-nVx -2"
+    "-n"
+    "-n -Y cwmp -T fields -e tcp.stream -e cwmp.method -e cwmp.id -e cwmp.fault.code -e cwmp.http_event -e _ws.expert.message"
+    "-n -q -z cwmp,tree -z cwmp_srt,tree"
+)
+FIELDS_VIEW=3
+
+# tshark_check FILE [ARGS...]: runs tshark ARGS -r FILE (stdout to $TS_OUT, default none); sets VERDICT to
+# one of ok, crash:<signal>, hang, error:<exit status>, cwmp-bug. Counts other dissectors' bugs and
+# GLib criticals. (No command substitution: the counters live in this shell.)
 tshark_check() {
     local f=$1; shift
     local err=$WORK/stderr.txt rc
     timeout -k 5 "$TIMEOUT" "${AS_USER[@]}" env -i PATH="$PATH" HOME="$WORK/home" LANG=C.UTF-8 \
         WIRESHARK_PLUGIN_DIR="$WORK/plugins" WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 \
-        "$TSHARK" -nVx "$@" -r "$f" >/dev/null 2>"$err"
+        "$TSHARK" "$@" -r "$f" >"${TS_OUT:-/dev/null}" 2>"$err"
     rc=$?
     RUNS=$((RUNS + 1))
     local bugs ours crit
@@ -202,7 +220,15 @@ valgrind_check() {
     # Errors in stock dissectors the plugin handed bodies to: their innermost frames, for the record.
     [ "$vrc" = 0 ] && echo "$line" | grep '^HANDED-ON' >> "$LOG"
     [ "$vrc" = 3 ] && VG_INCOMPLETE=$((VG_INCOMPLETE + 1))
-    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then HANGS=$((HANGS + 1)); fi
+    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+        HANGS=$((HANGS + 1))
+    elif [ "$rc" -gt 128 ]; then
+        # tshark died of a signal under Valgrind (Valgrind passes the client's death on).
+        VG_CRASHES=$((VG_CRASHES + 1))
+        CRASHES=$((CRASHES + 1))
+        cp "$f" "$OUT/failures/valgrind-$label.pcap"
+        log "  valgrind $label: CRASH (signal $((rc - 128)))"
+    fi
     local k v
     for kv in $(echo "$line" | head -1); do
         k=${kv%%=*} v=${kv#*=}
@@ -276,32 +302,43 @@ while [ "$MUTANTS" -lt "$COUNT" ]; do
     fi
     mergecap -a -F pcap -w "$D/batch.pcap" "${MEMBERS[@]}" || die "mergecap failed"
     chmod -R a+rX "$D"
-    tshark_check "$D/batch.pcap"; V1=$VERDICT
-    tshark_check "$D/batch.pcap" -2; V2=$VERDICT
+    VERDICTS=() BAD=()
+    : > "$WORK/fields.txt"
+    for ((k = 0; k < ${#VIEWS[@]}; k++)); do
+        TS_OUT=/dev/null
+        [ "$k" = "$FIELDS_VIEW" ] && TS_OUT=$WORK/fields.txt
+        # shellcheck disable=SC2086
+        tshark_check "$D/batch.pcap" ${VIEWS[$k]}
+        VERDICTS+=("$VERDICT")
+        [ "$VERDICT" = ok ] || BAD+=("$VERDICT")
+    done
+    TS_OUT=/dev/null
+    R=$(cut -f1 "$WORK/fields.txt" | sort -u | grep -c .)
     BATCHES=$((BATCHES + 1))
     MUTANTS=$((MUTANTS + N))
-    log "batch $BATCHES ($KIND, mutants $FIRST..$((FIRST + N - 1))): $V1 / -2: $V2"
-    if [ "$V1" != ok ] || [ "$V2" != ok ]; then
-        # Bisect: each capture alone, both ways.
+    REACHED=$((REACHED + R))
+    log "batch $BATCHES ($KIND, mutants $FIRST..$((FIRST + N - 1))): ${VERDICTS[*]} (-nVx, -2 -nVx, summary, -Y/-T fields, -z); $R of $N reached the CWMP dissector"
+    if [ "${#BAD[@]}" -gt 0 ]; then
+        # Bisect: each capture alone, every view.
         BEFORE=$FAILED_CAPTURES
         for m in "${MEMBERS[@]}"; do
-            for extra in "" "-2"; do
+            for view in "${VIEWS[@]}"; do
                 # shellcheck disable=SC2086
-                tshark_check "$m" $extra; v=$VERDICT
+                tshark_check "$m" $view; v=$VERDICT
                 if [ "$v" != ok ]; then
                     count_verdict "$v"
                     FAILED_CAPTURES=$((FAILED_CAPTURES + 1))
                     name=$(basename "$m" .pcap)
                     cp "$m" "$OUT/failures/"
-                    cp "$WORK/stderr.txt" "$OUT/failures/$name${extra}.stderr"
+                    cp "$WORK/stderr.txt" "$OUT/failures/$name.stderr"
                     grep "^$name	" "$D/manifest.tsv" >> "$OUT/failures/manifest.tsv"
-                    log "  FAIL $name ${extra:-(one pass)}: $v"
+                    log "  FAIL $name (tshark $view): $v"
                     break
                 fi
             done
         done
         # A batch that fails although no member fails alone is a failure too.
-        [ "$FAILED_CAPTURES" -gt "$BEFORE" ] || { count_verdict "$V1"; count_verdict "$V2"; cp "$D/batch.pcap" "$OUT/failures/batch-$BATCHES.pcap"; }
+        [ "$FAILED_CAPTURES" -gt "$BEFORE" ] || { for v in "${BAD[@]}"; do count_verdict "$v"; done; cp "$D/batch.pcap" "$OUT/failures/batch-$BATCHES.pcap"; }
     fi
     if [ "$VG_MUTANTS" -lt "$VG_COUNT" ]; then
         K=$(( VG_COUNT - VG_MUTANTS < N ? VG_COUNT - VG_MUTANTS : N ))
@@ -341,6 +378,7 @@ VG_LOST_OTHER=$((VG_LOST_OTHER - VG_LOST_OURS - VG_LOST_HANDED))
     echo "mutants=$MUTANTS"
     echo "xml_mutants=$XML_MUTANTS"
     echo "editcap_mutants=$EDITCAP_MUTANTS"
+    echo "reached_cwmp=$REACHED"
     echo "batches=$BATCHES"
     echo "tshark_runs=$RUNS"
     echo "crashes=$CRASHES"
@@ -353,6 +391,7 @@ VG_LOST_OTHER=$((VG_LOST_OTHER - VG_LOST_OURS - VG_LOST_HANDED))
     echo "valgrind_canary=$CANARY"
     echo "valgrind_mutants=$VG_MUTANTS"
     echo "valgrind_runs=$VG_RUNS"
+    echo "valgrind_crashes=$VG_CRASHES"
     echo "valgrind_errors_ours=$VG_OURS"
     echo "valgrind_errors_in_dissectors_handed_on=$VG_HANDED"
     echo "valgrind_definitely_lost_handed_on_bytes=$VG_LOST_HANDED"
@@ -368,6 +407,7 @@ if [ -s "$OUT/dissector-bugs.txt" ]; then
     log "dissector bug reports by protocol (all runs, including bisection):"
     sort "$OUT/dissector-bugs.txt" | uniq -c | sort -rn | tee -a "$LOG"
 fi
+log "mutants that reached the CWMP dissector: $REACHED of $MUTANTS"
 log "---- summary ($OUT/summary.txt)"
 tee -a "$LOG" < "$OUT/summary.txt"
 if [ $((CRASHES + HANGS + TSHARK_ERRORS + CWMP_BUGS + VG_OURS + VG_INCOMPLETE + FAILED_CAPTURES)) -gt 0 ] \

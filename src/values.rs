@@ -448,6 +448,16 @@ pub fn leading_number(s: &str) -> Option<u32> {
     digits(&t.as_bytes()[..n])
 }
 
+/// True for the all-zero dateTime (`0000-00-00T00:00:00`, with or without fraction or zone) that
+/// devices write for a time they do not know; it is not a valid xs:dateTime (there is no year 0000).
+pub fn is_zero_datetime(s: &str) -> bool {
+    let t = s.trim();
+    t.strip_prefix("0000-00-00T00:00:00").is_some_and(|rest| {
+        rest.bytes()
+            .all(|b| matches!(b, b'0' | b'.' | b':' | b'Z' | b'+' | b'-'))
+    })
+}
+
 /// True for an OUI of exactly six upper-case hex digits.
 pub fn is_valid_oui(s: &str) -> bool {
     s.len() == 6

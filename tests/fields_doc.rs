@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use common::tshark;
-use cwmp_dissector::fields::{ExpertDef, Group, Severity, EXPERTS, FIELDS};
+use cwmp_dissector::fields::{ExpertDef, Group, Severity, EXPERTS, FIELDS, SEVERITY_RULE};
 
 fn doc_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fields.md")
@@ -146,17 +146,25 @@ fn generate() -> String {
 
     doc.push_str(
         "\n## Expert items\n\nEach is also a filter (`cwmp.expert.fault` matches the messages carrying it).\n\n\
-         | Filter | Group | Severity | Summary |\n|---|---|---|---|\n",
+         Severities follow one rule, calibrated on the expert histogram of real traffic from other people's \
+         CPEs and ACSes:\n\n",
+    );
+    for (sev, when) in SEVERITY_RULE {
+        let _ = writeln!(doc, "- **{sev}**: {when}.");
+    }
+    doc.push_str(
+        "\n| Filter | Group | Severity | Summary | Why this severity |\n|---|---|---|---|---|\n",
     );
     for r in &rows {
         if let Some(e) = expert_def(&r.abbrev) {
             let _ = writeln!(
                 doc,
-                "| `{}` | {} | {} | {} |",
+                "| `{}` | {} | {} | {} | {} |",
                 r.abbrev,
                 group(e.group),
                 severity(e.severity),
-                cell(&r.name)
+                cell(&r.name),
+                cell(e.why)
             );
         }
     }

@@ -1,7 +1,8 @@
 //! The short fuzz run, as part of the test suite: `scripts/fuzz.sh --short` (300 mutated captures, half
-//! from the XML-aware mutator and half from `editcap -E`, through tshark -nVx and tshark -2 -nVx with
-//! the plugin loaded, and one batch of 20 under Valgrind memcheck) must find no crash, no hang, no
-//! CWMP dissector bug and no memory error in the plugin. Needs tshark, editcap and mergecap (Debian:
+//! from the XML-aware mutator and half from `editcap -E`, through tshark -nVx, tshark -2 -nVx and the
+//! paths without a visible tree (summary lines, -Y with -T fields, -z statistics) with the plugin
+//! loaded, and one batch of 20 under Valgrind memcheck) must find no crash, no hang, no CWMP dissector
+//! bug and no memory error in the plugin, and most XML mutants must reach the CWMP dissector. Needs tshark, editcap and mergecap (Debian:
 //! tshark, wireshark-common) and valgrind. The long run is `scripts/fuzz.sh --long` (docs/fuzzing.md).
 
 use std::collections::HashMap;
@@ -68,8 +69,15 @@ fn short_fuzz_run_finds_nothing() {
     assert_eq!(n("mutants"), 300, "{summary}");
     assert_eq!(n("valgrind_mutants"), 20, "{summary}");
     assert_eq!(s.get("valgrind_canary"), Some(&"ok"), "{summary}");
+    // The XML mutants keep their HTTP framing: most of them must reach the CWMP dissector, or the
+    // run fuzzed nothing of ours.
+    assert!(
+        n("reached_cwmp") >= n("xml_mutants") / 2,
+        "too few mutants reached the CWMP dissector:\n{summary}"
+    );
     for k in [
         "crashes",
+        "valgrind_crashes",
         "hangs",
         "tshark_errors",
         "cwmp_dissector_bugs",

@@ -433,8 +433,21 @@ fn oui_and_string_limits() {
     ));
     assert_eq!(
         texts(&m, Expert::BadOui),
-        ["OUI \"00ab1\" is not six upper-case hex digits"]
+        ["OUI \"00ab1\" is not six hex digits"]
     );
+    // A lower-case OUI is common and harmless: a note, not a warning.
+    let m = parse(&inform_with(
+        "<Manufacturer>Acme</Manufacturer><OUI>00a859</OUI><ProductClass>GW100</ProductClass>\
+         <SerialNumber>SN0001</SerialNumber>",
+        &["1 BOOT"],
+        "1",
+    ));
+    assert!(texts(&m, Expert::BadOui).is_empty());
+    assert_eq!(
+        texts(&m, Expert::LenientValue),
+        ["OUI \"00a859\" is in lower case; TR-069 writes it in upper-case hex digits"]
+    );
+    assert_eq!(m.strs(Field::Oui), ["00a859"]);
     let key = "k".repeat(33);
     let x = env(
         "",
@@ -902,6 +915,36 @@ fn change_du_state_in_both_encodings() {
 }
 
 // ---- Faults ----
+
+#[test]
+fn the_all_zero_datetime_is_a_note_not_a_bad_value() {
+    let m = parse(&env(
+        "",
+        "<cwmp:TransferComplete><CommandKey>k</CommandKey><FaultStruct><FaultCode>0</FaultCode>\
+         <FaultString></FaultString></FaultStruct><StartTime>0000-00-00T00:00:00</StartTime>\
+         <CompleteTime>0000-00-00T00:00:00Z</CompleteTime></cwmp:TransferComplete>",
+    ));
+    assert!(texts(&m, Expert::BadValue).is_empty(), "{:?}", experts(&m));
+    assert_eq!(texts(&m, Expert::LenientValue).len(), 2);
+    assert!(texts(&m, Expert::LenientValue)[0].starts_with(
+        "StartTime \"0000-00-00T00:00:00\" is the all-zero dateTime that devices write for an unknown time"
+    ));
+    assert_eq!(m.strs(Field::StartTime), ["0000-00-00T00:00:00"]);
+    // In a typed parameter value too; a dateTime that is merely wrong stays a bad value.
+    let m = parse(&env(
+        "",
+        "<cwmp:GetParameterValuesResponse><ParameterList soapenv:arrayType=\"cwmp:ParameterValueStruct[2]\">\
+         <ParameterValueStruct><Name>A.LastChange</Name><Value xsi:type=\"xsd:dateTime\">0000-00-00T00:00:00</Value>\
+         </ParameterValueStruct><ParameterValueStruct><Name>A.Other</Name>\
+         <Value xsi:type=\"xsd:dateTime\">2019-03-05T11:54::14</Value></ParameterValueStruct>\
+         </ParameterList></cwmp:GetParameterValuesResponse>",
+    ));
+    assert_eq!(texts(&m, Expert::LenientValue).len(), 1);
+    assert_eq!(
+        texts(&m, Expert::BadValue),
+        ["Value \"2019-03-05T11:54::14\" is not a valid dateTime"]
+    );
+}
 
 #[test]
 fn a_bare_cwmp_fault_in_the_body_is_a_fault_without_its_soap_fault() {

@@ -1002,11 +1002,15 @@ fn typed(ctx: &mut Ctx<'_, '_>, ty: &Ty, el: u32) -> Node {
         Ty::Oui => {
             let v = raw.trim().to_owned();
             let mut n = ctx.node(F::Oui, span, Value::Str(v.clone()));
-            if !values::is_valid_oui(&v) {
-                n.issue(
-                    Expert::BadOui,
-                    format!("OUI \"{v}\" is not six upper-case hex digits"),
-                );
+            if values::is_valid_oui(&v.to_ascii_uppercase()) {
+                if !values::is_valid_oui(&v) {
+                    n.issue(
+                        Expert::LenientValue,
+                        format!("OUI \"{v}\" is in lower case; TR-069 writes it in upper-case hex digits"),
+                    );
+                }
+            } else {
+                n.issue(Expert::BadOui, format!("OUI \"{v}\" is not six hex digits"));
             }
             n
         }
@@ -1090,11 +1094,27 @@ fn bad_value(ctx: &mut Ctx<'_, '_>, el: u32, name: &str, ty: &str) -> Node {
     n
 }
 
+/// The note for the all-zero dateTime that devices write for a time they do not know.
+fn zero_datetime_text(name: &str, raw: &str) -> String {
+    format!(
+        "{name} \"{}\" is the all-zero dateTime that devices write for an unknown time \
+         (TR-069's Unknown Time is 0001-01-01T00:00:00Z)",
+        raw.trim()
+    )
+}
+
 fn time_nodes(ctx: &mut Ctx<'_, '_>, lit: F, utc: F, el: u32) -> Vec<Node> {
     let e = ctx.dom.elem(el);
     let span = e.text_span;
     let raw = ctx.text(el).to_owned();
     let mut n = ctx.node(lit, span, Value::Str(raw.clone()));
+    if values::is_zero_datetime(&raw) {
+        n.issue(
+            Expert::LenientValue,
+            zero_datetime_text(lit.def().name, &raw),
+        );
+        return vec![n];
+    }
     let Some(t) = values::parse_datetime(&raw) else {
         n.issue(
             Expert::BadValue,
@@ -1546,7 +1566,9 @@ fn value_nodes(ctx_dom: &Dom<'_>, el: u32) -> (Node, Option<Node>) {
                 "unsignedLong" => text.trim().parse::<u64>().is_ok(),
                 _ => true,
             };
-            if !ok {
+            if !ok && local == "dateTime" && values::is_zero_datetime(text) {
+                n.issue(Expert::LenientValue, zero_datetime_text("Value", text));
+            } else if !ok {
                 n.issue(
                     Expert::BadValue,
                     format!("Value \"{}\" is not a valid {local}", text.trim()),

@@ -385,9 +385,3 @@ pub fn ws_version() -> (i32, i32) {
 pub fn col_fields_include_postdissector() -> bool {
     ws_version() < (4, 4)
 }
-
-/// True on the version whose exact output the documentation records (tshark 4.0): verbatim
-/// comparisons of whole command outputs are made there only.
-pub fn is_documented_version() -> bool {
-    ws_version() == (4, 0)
-}
