@@ -146,7 +146,9 @@ pub fn changes_header() -> String {
     CHANGE_COLUMNS.join("\t")
 }
 
-fn tsv_cell(s: &str) -> String {
+/// One cell of tab-separated text: tabs, line breaks and backslashes escaped, other control characters
+/// blanked.
+pub fn tsv_cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

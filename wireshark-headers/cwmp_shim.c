@@ -28,6 +28,7 @@
 #endif
 
 #include "cwmp_shim.h"
+#include "cwmp_views.h"
 
 /* ---- Version differences (keep them all here) -------------------------------------------------- */
 
@@ -338,6 +339,7 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     out = cwmp_rs_dissect(&in);
     if (!show_output(tvb, pinfo, tree, out, TRUE, data, FALSE))
         return 0;
+    cwmp_views_note_body(pinfo, in.body, captured, in.index);
     return (int)captured;
 }
 
@@ -486,6 +488,7 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     out = cwmp_rs_http(&in);
     if (!show_output(tvb, pinfo, tree, out, FALSE, NULL, FALSE))
         return 0;
+    cwmp_views_note_body(pinfo, NULL, 0, 0);
     return tvb_captured_length(tvb);
 }
 
@@ -674,6 +677,7 @@ void cwmp_shim_register(int proto)
     stats_tree_register_plugin("cwmp", "cwmp_srt", "CWMP/Response Times", 0, srt_packet, srt_init, NULL);
     register_init_routine(cwmp_reset);
     register_cleanup_routine(cwmp_reset);
+    cwmp_views_register(proto);
 }
 
 void cwmp_shim_handoff(void)
