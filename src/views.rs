@@ -246,6 +246,8 @@ pub struct Views {
     pending_sets: HashMap<u32, PendingSet>,
     /// Parameters by device label, by name.
     params: HashMap<String, BTreeMap<String, Param>>,
+    /// Sessions not ended yet, by TCP connection: (session number, device label).
+    open: HashMap<u32, (u32, String)>,
 }
 
 impl Views {
@@ -309,6 +311,9 @@ impl Views {
             name: envelope_name(at.frame, first.map_or("Envelope", |r| r.name.as_str())),
         });
         self.frames.insert(at.frame, view);
+        if let (Some(session), false) = (rec.session, device.is_empty()) {
+            self.open.insert(at.stream, (session, device.clone()));
+        }
         for rpc in &msg.rpcs {
             self.learn(at, msg, rpc, rec, &device);
         }
@@ -333,18 +338,47 @@ impl Views {
                 label: http_label(ev, rec.http_code),
                 comment: comment(None, rec),
             });
+            if ev == HttpEventKind::Redirect {
+                self.open.remove(&at.stream);
+            }
             if ev == HttpEventKind::SessionEnd {
+                self.open.remove(&at.stream);
                 if let (Some(session), false) = (rec.session, device.is_empty()) {
-                    let csv = self.snapshot_csv(&device);
-                    let view = self.frames.entry(at.frame).or_default();
-                    view.snapshots.push(Snapshot {
-                        name: snapshot_name(&device, session),
-                        device: device.clone(),
-                        csv,
-                    });
+                    self.add_snapshot(at.frame, session, &device);
                 }
             }
         }
+    }
+
+    /// The TCP connection `stream` closed in `frame` (its first FIN; first pass only): a session still
+    /// open on it has ended, and gets its snapshot here.
+    pub fn on_close(&mut self, frame: u32, stream: u32, visited: bool) {
+        if visited {
+            return;
+        }
+        if let Some((session, device)) = self.open.remove(&stream) {
+            self.add_snapshot(frame, session, &device);
+        }
+    }
+
+    /// True when `frame` has envelopes or snapshots to export.
+    pub fn has_objects(&self, frame: u32) -> bool {
+        self.frames
+            .get(&frame)
+            .is_some_and(|v| !v.envelopes.is_empty() || !v.snapshots.is_empty())
+    }
+
+    fn add_snapshot(&mut self, frame: u32, session: u32, device: &str) {
+        let csv = self.snapshot_csv(device);
+        self.frames
+            .entry(frame)
+            .or_default()
+            .snapshots
+            .push(Snapshot {
+                name: snapshot_name(device, session),
+                device: device.to_owned(),
+                csv,
+            });
     }
 
     /// The CSV snapshot of a device's parameters as known now.
@@ -1054,6 +1088,36 @@ mod tests {
         );
         r.empty_post(3);
         assert!((1..=3).all(|f| r.views.frame(f).snapshots.is_empty()));
+    }
+
+    #[test]
+    fn connection_close_ends_an_open_session_once() {
+        let mut r = Run::new();
+        r.body(1, true, &inform("SN1"));
+        r.body(
+            2,
+            false,
+            &env("<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>"),
+        );
+        r.views.on_close(3, 7, false);
+        assert!(r.views.frame(3).snapshots.is_empty(), "another connection");
+        r.views.on_close(3, 1, true);
+        assert!(
+            r.views.frame(3).snapshots.is_empty(),
+            "later passes change nothing"
+        );
+        r.views.on_close(4, 1, false);
+        assert_eq!(
+            r.views.frame(4).snapshots[0].name,
+            "00AB12-GW100-SN1-session1.csv"
+        );
+        assert!(r.views.has_objects(4) && r.views.has_objects(1) && !r.views.has_objects(3));
+        r.views.on_close(5, 1, false);
+        assert!(r.views.frame(5).snapshots.is_empty(), "closed once");
+        // A session ended by its 204 gets no second snapshot when the connection closes.
+        let mut r = session(SPV_FAULT);
+        r.views.on_close(11, 1, false);
+        assert!(r.views.frame(11).snapshots.is_empty());
     }
 
     #[test]

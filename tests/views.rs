@@ -336,3 +336,45 @@ fn change_log_shows_the_refused_parameter() {
     );
     assert!(!filtered.contains("SetParameterValues"), "{filtered}");
 }
+
+#[test]
+fn connection_close_ends_a_session_and_an_open_session_gets_no_snapshot() {
+    let first = (
+        inform("SN9"),
+        msg(
+            "1",
+            "<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>",
+        ),
+    );
+    // The connection closes after the InformResponse: the session ends there.
+    let closed = session_capture(
+        "views-closed",
+        std::slice::from_ref(&first),
+        &Opts::default(),
+    );
+    let files = export(&closed, "views-closed", false);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        names.contains(&"00AB12-GW100-SN9-session1.csv"),
+        "{names:?}"
+    );
+    assert_eq!(
+        files,
+        export(&closed, "views-closed-2", true),
+        "one pass and two passes differ"
+    );
+    // The same exchange with the connection still open at the end of the capture: no snapshot.
+    let o = Opts::default();
+    let mut cap = cwmp_capgen::Capture::new();
+    let mut flow = cap.tcp_flow(o.cpe, o.acs);
+    cwmp_capgen::Session::new().run(
+        &mut cap,
+        &mut flow,
+        &[(post(&first.0, &o), answer(&first.1, &o))],
+    );
+    let open = write_capture(&cap, "views-open");
+    let files = export(&open, "views-open", false);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().all(|n| n.ends_with(".xml")), "{names:?}");
+}

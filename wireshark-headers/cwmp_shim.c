@@ -488,7 +488,6 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     out = cwmp_rs_http(&in);
     if (!show_output(tvb, pinfo, tree, out, FALSE, NULL, FALSE))
         return 0;
-    cwmp_views_note_body(pinfo, NULL, 0, 0);
     return tvb_captured_length(tvb);
 }
 
@@ -710,4 +709,5 @@ void cwmp_shim_handoff(void)
         set_postdissector_wanted_hfids(cwmp_post_handle, wanted);
     }
     heur_dissector_add("http", dissect_heur, "CWMP over HTTP", "cwmp_http", proto_cwmp, HEURISTIC_ENABLE);
+    cwmp_views_handoff();
 }

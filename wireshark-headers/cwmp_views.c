@@ -19,6 +19,7 @@
 #include <epan/to_str.h>
 #include <epan/export_object.h>
 #include <epan/stat_tap_ui.h>
+#include <epan/conversation.h>
 
 #include "cwmp_views.h"
 
@@ -82,6 +83,13 @@ _Static_assert(offsetof(cwmp_sa_item_t, line_style) == 0x7c, "seq_analysis_item_
 _Static_assert(offsetof(cwmp_sa_info_t, items) == 0x10, "seq_analysis_info_t.items");
 #endif
 
+/* A field's value inside a field_info: embedded in 4.0, a pointer from 4.2 on. */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+#define CWMP_VIEWS_FVALUE(fi) ((fi)->value)
+#else
+#define CWMP_VIEWS_FVALUE(fi) (&(fi)->value)
+#endif
+
 /* Exported by libwireshark, declared in the header that is not installed. */
 extern void register_seq_analysis(const char *name, const char *ui_name, const int proto_id,
                                   const char *tap_listener, guint tap_flags, tap_packet_cb tap_func);
@@ -98,7 +106,6 @@ static int cwmp_eo_tap = -1;
 
 /* What the views need of the frame being dissected; lives in pinfo->pool until its taps have run. */
 typedef struct frame_state {
-    gboolean queued;           /* queued on the export-objects tap */
     uint32_t n_bodies;
     struct {
         uint32_t index;
@@ -140,16 +147,40 @@ void cwmp_views_note_body(packet_info *pinfo, const uint8_t *body, uint32_t len,
     if (proto_cwmp_views < 0 || cwmp_eo_tap < 0 || !have_tap_listener(cwmp_eo_tap))
         return;
     s = frame_state(pinfo);
-    if (!s->queued) {
-        s->queued = TRUE;
-        tap_queue_packet(cwmp_eo_tap, pinfo, s);
-    }
     if (body == NULL || s->n_bodies >= CWMP_VIEWS_MAX_BODIES)
         return;
     s->bodies[s->n_bodies].index = index;
     s->bodies[s->n_bodies].data = (const uint8_t *)wmem_memdup(pinfo->pool, body, len);
     s->bodies[s->n_bodies].len = len;
     s->n_bodies++;
+}
+
+/* The end of every TCP frame's dissection (after the shim's postdissector): a connection's final FIN
+ * ends a session still open on it (first pass), and a frame with something to export is queued on the
+ * export-objects tap ("cwmp_eo"). */
+static int hf_tcp_flags_views = -1;
+static dissector_handle_t views_post_handle;
+
+#define CWMP_TCP_FIN 0x01
+#define CWMP_TCP_RST 0x04
+
+static int views_post(tvbuff_t *tvb _U_, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (pinfo->ptype != PT_TCP)
+        return 0;
+    /* tcp.flags is a wanted field, so it is in the tree (visible or not) on the first pass. */
+    if (!PINFO_FD_VISITED(pinfo) && tree != NULL && hf_tcp_flags_views >= 0) {
+        GPtrArray *flags = proto_get_finfo_ptr_array(tree, hf_tcp_flags_views);
+        field_info *fi = flags != NULL && flags->len > 0 ? (field_info *)g_ptr_array_index(flags, 0) : NULL;
+        if (fi != NULL && (fvalue_get_uinteger(CWMP_VIEWS_FVALUE(fi)) & (CWMP_TCP_FIN | CWMP_TCP_RST)) != 0) {
+            conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+            if (conv != NULL)
+                cwmp_rs_views_close(pinfo->num, conv->conv_index, 0);
+        }
+    }
+    if (cwmp_eo_tap >= 0 && have_tap_listener(cwmp_eo_tap) && cwmp_rs_view_has_objects(pinfo->num))
+        tap_queue_packet(cwmp_eo_tap, pinfo, frame_state(pinfo));
+    return 0;
 }
 
 /* ---- Flow Graph: Statistics -> Flow Graph "CWMP Flows", tshark -z flow,cwmp,standard|network ------ */
@@ -444,10 +475,21 @@ void cwmp_views_register(int proto)
 {
     proto_cwmp_views = proto;
     register_seq_analysis("cwmp", "CWMP Flows", proto, "cwmp", TL_REQUIRES_NOTHING, flow_packet);
-    /* The export-objects tap is "cwmp_eo", queued by cwmp_views_note_body once per frame. */
+    /* The export-objects tap is "cwmp_eo", queued by views_post. */
     cwmp_eo_tap = register_export_object(proto, eo_packet, NULL);
     register_stat_tap_ui(&changes_ui, NULL);
     register_stat_tap_table_ui(&changes_table_ui);
     register_init_routine(views_reset);
     register_cleanup_routine(views_reset);
+    views_post_handle = create_dissector_handle(views_post, proto);
+    register_postdissector(views_post_handle);
+}
+
+void cwmp_views_handoff(void)
+{
+    GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+    hf_tcp_flags_views = proto_registrar_get_id_byname("tcp.flags");
+    if (hf_tcp_flags_views >= 0)
+        g_array_append_val(wanted, hf_tcp_flags_views);
+    set_postdissector_wanted_hfids(views_post_handle, wanted);
 }

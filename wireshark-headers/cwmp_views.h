@@ -61,13 +61,18 @@ cwmp_view_t *cwmp_rs_view(uint32_t frame);
 void cwmp_rs_view_free(cwmp_view_t *view);
 /* The header line of the change log (static text). */
 const char *cwmp_rs_changes_header(void);
+/* The TCP connection `stream` (conversation index) closed in `frame`: a session open on it ended. */
+void cwmp_rs_views_close(uint32_t frame, uint32_t stream, int32_t visited);
+/* 1 when `frame` has envelopes or snapshots to export. */
+int32_t cwmp_rs_view_has_objects(uint32_t frame);
 void cwmp_rs_views_reset(void);
 
 /* Implemented in C (cwmp_views.c). */
 /* Registers the Flow Graph, the export-objects table and the change log; from proto_register. */
 void cwmp_views_register(int proto);
-/* Remembers the bytes of CWMP body number `index` of this frame for the export-objects table (body
- * NULL: a frame with HTTP steps only), and queues the frame on the export-objects tap. */
+/* Looks up the TCP fields the views' postdissector reads; from the handoff. */
+void cwmp_views_handoff(void);
+/* Remembers the bytes of CWMP body number `index` of this frame for the export-objects table. */
 void cwmp_views_note_body(packet_info *pinfo, const uint8_t *body, uint32_t len, uint32_t index);
 
 #endif /* CWMP_VIEWS_H */

@@ -170,6 +170,18 @@ pub extern "C" fn cwmp_rs_changes_header() -> *const c_char {
     c"time\tframe\tdevice\taction\ttarget\tvalue\tresult".as_ptr()
 }
 
+/// The TCP connection `stream` closed in `frame` (its final FIN): ends a session still open on it.
+#[no_mangle]
+pub extern "C" fn cwmp_rs_views_close(frame: u32, stream: u32, visited: i32) {
+    let _ = catch_unwind(|| with_views(|v| v.on_close(frame, stream, visited != 0)));
+}
+
+/// 1 when `frame` has envelopes or snapshots to export, else 0.
+#[no_mangle]
+pub extern "C" fn cwmp_rs_view_has_objects(frame: u32) -> i32 {
+    catch_unwind(|| with_views(|v| i32::from(v.has_objects(frame)))).unwrap_or(0)
+}
+
 /// Forgets the views of the capture file (closed, reopened, or preferences changed).
 #[no_mangle]
 pub extern "C" fn cwmp_rs_views_reset() {
