@@ -198,6 +198,8 @@ pub struct FrameView {
     pub envelopes: Vec<Envelope>,
     pub snapshots: Vec<Snapshot>,
     pub changes: Vec<Change>,
+    /// The request frame whose change rows this frame's answer completed (0: none).
+    pub answers: u32,
 }
 
 impl FrameView {
@@ -206,6 +208,7 @@ impl FrameView {
             && self.envelopes.is_empty()
             && self.snapshots.is_empty()
             && self.changes.is_empty()
+            && self.answers == 0
     }
 }
 
@@ -471,8 +474,11 @@ impl Views {
                 },
             );
         } else if rpc.kind != RpcKind::Request {
-            if let Some(p) = request_frame.and_then(|f| self.pending_changes.remove(&f)) {
-                self.answer(&p, rpc);
+            if let Some(f) = request_frame {
+                if let Some(p) = self.pending_changes.remove(&f) {
+                    self.answer(&p, rpc);
+                    self.frames.entry(at.frame).or_default().answers = f;
+                }
             }
         }
     }
@@ -1031,6 +1037,9 @@ mod tests {
         );
         assert_eq!(r.views.frame(6).changes.len(), 2);
         assert_eq!(r.views.frame(8).changes.len(), 1);
+        assert_eq!(r.views.frame(7).answers, 6);
+        assert_eq!(r.views.frame(9).answers, 8);
+        assert_eq!(r.views.frame(5).answers, 0);
     }
 
     #[test]

@@ -318,6 +318,22 @@ fn change_log_shows_the_refused_parameter() {
         &["frame.number"],
     )[0][0];
     assert_eq!(rows[0][1], spv);
+    // The GUI table (Statistics -> CWMP -> Changes), printed by tshark under its own name: the answer
+    // fills in the result of the row added at the request, in one pass too.
+    for pass in [
+        &["-r", p, "-q", "-z", "cwmp,change_table"][..],
+        &["-r", p, "-q", "-2", "-z", "cwmp,change_table"],
+    ] {
+        let table = tshark(pass);
+        let row = table
+            .lines()
+            .find(|l| l.contains("|SetParameterValues |"))
+            .unwrap_or_else(|| panic!("no row in:\n{table}"));
+        assert!(
+            row.ends_with("|guest |fault 9007 Invalid parameter value |"),
+            "{table}"
+        );
+    }
     // A display filter restricts the rows.
     let filtered = tshark(&[
         "-r",

@@ -415,6 +415,30 @@ static void table_reset(stat_tap_table *table)
     table->num_elements = 0;
 }
 
+/* An answer arrived: the rows of its request, added earlier in this pass, get their result. Rows are
+ * in capture order and answers follow their requests closely, so the search runs from the end. */
+static void table_update_results(stat_tap_table *table, uint32_t request_frame)
+{
+    cwmp_view_t *req;
+    guint first, end = table->num_elements;
+    while (end > 0 && table->elements[end - 1][1].value.uint_value > request_frame)
+        end--;
+    first = end;
+    while (first > 0 && table->elements[first - 1][1].value.uint_value == request_frame)
+        first--;
+    if (first == end)
+        return;
+    req = cwmp_rs_view(request_frame);
+    if (req == NULL)
+        return;
+    for (guint r = first, k = 0; r < end && k < req->n_changes; r++, k++) {
+        stat_tap_table_item_type *result = &table->elements[r][CWMP_CHANGE_COLUMNS - 1];
+        g_free((char *)result->value.string_value);
+        result->value.string_value = g_strdup(req->changes[k].cells[CWMP_CHANGE_COLUMNS - 1]);
+    }
+    cwmp_rs_view_free(req);
+}
+
 static tap_packet_status table_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
                                       const void *data _U_, tap_flags_t flags _U_)
 {
@@ -428,6 +452,8 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo, epan_di
     v = cwmp_rs_view(pinfo->num);
     if (v == NULL)
         return TAP_PACKET_DONT_REDRAW;
+    if (v->answers != 0)
+        table_update_results(table, v->answers);
     for (uint32_t r = 0; r < v->n_changes; r++) {
         stat_tap_table_item_type items[CWMP_CHANGE_COLUMNS];
         memset(items, 0, sizeof items);

@@ -53,6 +53,7 @@ typedef struct cwmp_view {
     uint32_t n_snapshots;
     const cwmp_view_change_t *changes;
     uint32_t n_changes;
+    uint32_t answers;          /* the request frame whose change rows this frame answered; 0: none */
 } cwmp_view_t;
 
 /* Implemented in Rust (src/ffi/views.rs). Never throw, never unwind. */

@@ -114,6 +114,7 @@ fn to_c(v: FrameView) -> Box<Owned> {
             n_snapshots: 0,
             changes: std::ptr::null(),
             n_changes: 0,
+            answers: v.answers,
         },
         arrows,
         envelopes,
