@@ -166,7 +166,7 @@ static dissector_handle_t views_post_handle;
 
 static int views_post(tvbuff_t *tvb _U_, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    if (pinfo->ptype != PT_TCP)
+    if (pinfo->ptype != PT_TCP || !proto_is_protocol_enabled(find_protocol_by_id(proto_cwmp_views)))
         return 0;
     /* tcp.flags is a wanted field, so it is in the tree (visible or not) on the first pass. */
     if (!PINFO_FD_VISITED(pinfo) && tree != NULL && hf_tcp_flags_views >= 0) {
@@ -507,7 +507,9 @@ void cwmp_views_register(int proto)
     register_stat_tap_table_ui(&changes_table_ui);
     register_init_routine(views_reset);
     register_cleanup_routine(views_reset);
-    views_post_handle = create_dissector_handle(views_post, proto);
+    /* Protocol-less, so that it never adds a "cwmp" layer to the frames it looks at. */
+    views_post_handle = create_dissector_handle_with_name_and_description(
+        views_post, -1, "cwmp_views", "CWMP session views (connection ends, export objects)");
     register_postdissector(views_post_handle);
 }
 
