@@ -31,6 +31,8 @@ fn main() {
     println!("cargo:rerun-if-changed=wireshark-headers/wrapper.h");
     println!("cargo:rerun-if-changed=wireshark-headers/cwmp_shim.h");
     println!("cargo:rerun-if-changed=wireshark-headers/cwmp_shim.c");
+    println!("cargo:rerun-if-changed=wireshark-headers/cwmp_views.h");
+    println!("cargo:rerun-if-changed=wireshark-headers/cwmp_views.c");
     println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
     println!("cargo:rerun-if-env-changed=PKG_CONFIG_SYSROOT_DIR");
 
@@ -112,6 +114,7 @@ fn main() {
 
     cc::Build::new()
         .file("wireshark-headers/cwmp_shim.c")
+        .file("wireshark-headers/cwmp_views.c")
         .include("wireshark-headers")
         .includes(&includes)
         .flag_if_supported("-Wno-unused-parameter")

@@ -190,10 +190,25 @@ pub fn dissect_in_session_with(
     tracker: &mut crate::session::Tracker,
     detail: Detail,
 ) -> Verdict {
+    dissect_in_session_viewed(p, at, tracker, None, detail)
+}
+
+/// [`dissect_in_session_with`] that also feeds the session views (Flow Graph, Export Objects, change
+/// log) when `views` is given.
+pub fn dissect_in_session_viewed(
+    p: &Packet<'_>,
+    at: At,
+    tracker: &mut crate::session::Tracker,
+    views: Option<&mut crate::views::Views>,
+    detail: Detail,
+) -> Verdict {
     let Some(msg) = parse_packet(p) else {
         return Verdict::default();
     };
     let record = tracker.on_body(at, &msg);
+    if let Some(views) = views {
+        views.on_body(at, &msg, &record);
+    }
     let mut v = verdict_with(p, &msg, Some(&record), detail);
     v.taps = tap_records(&msg, &record);
     v
@@ -258,7 +273,21 @@ pub fn dissect_http(
     cwmp_port: bool,
     tracker: &mut crate::session::Tracker,
 ) -> Verdict {
+    dissect_http_viewed(at, msgs, cwmp_port, tracker, None)
+}
+
+/// [`dissect_http`] that also feeds the session views when `views` is given.
+pub fn dissect_http_viewed(
+    at: At,
+    msgs: &[crate::session::HttpMessage],
+    cwmp_port: bool,
+    tracker: &mut crate::session::Tracker,
+    views: Option<&mut crate::views::Views>,
+) -> Verdict {
     let recs = tracker.on_http(at, msgs, cwmp_port);
+    if let Some(views) = views {
+        views.on_http(at, &recs);
+    }
     if recs.iter().all(|r| r.event.is_none()) {
         return Verdict::default();
     }

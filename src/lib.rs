@@ -10,6 +10,7 @@
 //! - [`fields`], [`values`]: the registered fields, expert items and value tables (pure).
 //! - [`session`]: sessions and request/response matching across HTTP messages (pure).
 //! - [`sidechannel`]: UDP connection requests and lightweight notifications (pure).
+//! - [`views`]: Flow Graph arrows, export objects and the change log, per frame (pure).
 //! - [`tree`]: the model mapped onto a tree-operation sink (pure).
 //! - [`dissector`]: one packet's glue: options in, operations out (pure).
 //! - [`ffi`]: generated bindings, the C shim's interface, registration helpers (unsafe lives here).
@@ -26,3 +27,4 @@ pub mod session;
 pub mod sidechannel;
 pub mod tree;
 pub mod values;
+pub mod views;

@@ -34,6 +34,7 @@
 #endif
 
 #include "cwmp_shim.h"
+#include "cwmp_views.h"
 
 /* ---- Version differences (keep them all here) -------------------------------------------------- */
 
@@ -401,6 +402,7 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     out = cwmp_rs_dissect(&in);
     if (!show_output(tvb, pinfo, tree, out, TRUE, data, INFO_BODY))
         return 0;
+    cwmp_views_note_body(pinfo, in.body, captured, in.index);
     return (int)captured;
 }
 
@@ -913,6 +915,7 @@ static void register_rest(int proto)
     stats_tree_register_plugin("cwmp", "cwmp_srt", "CWMP/Response Times", 0, srt_packet, srt_init, NULL);
     register_init_routine(cwmp_reset);
     register_cleanup_routine(cwmp_reset);
+    cwmp_views_register(proto);
 }
 
 /* The protocol's registration callback: Rust builds the tables (a pure computation that cannot
@@ -977,6 +980,7 @@ static void register_handoff(void)
         set_postdissector_wanted_hfids(cwmp_post_handle, wanted);
     }
     heur_dissector_add("http", dissect_heur, "CWMP over HTTP", "cwmp_http", proto_cwmp, HEURISTIC_ENABLE);
+    cwmp_views_handoff();
 }
 
 /* Lives for the whole process, as proto_register_plugin requires. */

@@ -7,3 +7,4 @@
 #include <epan/ftypes/ftypes.h>
 
 #include "cwmp_shim.h"
+#include "cwmp_views.h"

@@ -306,7 +306,11 @@ pub unsafe extern "C" fn cwmp_rs_dissect(input: *const ws::cwmp_input_t) -> *mut
         } else {
             dissector::Detail::ExpertsOnly
         };
-        with_tracker(|t| dissector::dissect_in_session_with(&packet, at, t, detail))
+        with_tracker(|t| {
+            super::views::with_views(|v| {
+                dissector::dissect_in_session_viewed(&packet, at, t, Some(v), detail)
+            })
+        })
     }));
     output(result, input.captured_len)
 }
@@ -364,7 +368,11 @@ pub unsafe extern "C" fn cwmp_rs_http(
         if std::env::var_os("CWMP_DEBUG").is_some() {
             eprintln!("cwmp_rs_http {at:?} {msgs:?} port={}", input.cwmp_port);
         }
-        with_tracker(|t| dissector::dissect_http(at, &msgs, input.cwmp_port != 0, t))
+        with_tracker(|t| {
+            super::views::with_views(|v| {
+                dissector::dissect_http_viewed(at, &msgs, input.cwmp_port != 0, t, Some(v))
+            })
+        })
     }));
     output(result, 0)
 }

@@ -11,3 +11,4 @@ pub mod bindings;
 pub mod compat;
 pub mod exports;
 pub mod register;
+pub mod views;
