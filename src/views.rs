@@ -799,6 +799,8 @@ mod tests {
                 nanos: 5_000_000,
             },
             visited: false,
+            src: None,
+            dst: None,
         }
     }
 
