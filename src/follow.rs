@@ -135,6 +135,8 @@ pub struct InformFacts<'a> {
     pub params: &'a [(&'a str, &'a str)],
     /// The address the CPE spoke from.
     pub addr: Option<&'a str>,
+    /// The device as the Info column names it.
+    pub label: &'a str,
 }
 
 /// The kind of completion a request expects.
@@ -249,6 +251,8 @@ impl Default for Device {
 /// Per-device figures for the device table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeviceStats {
+    /// The device as the Info column names it (`OUI-ProductClass-SerialNumber`).
+    pub name: String,
     pub sessions: u32,
     pub first_seen: Option<Ts>,
     pub last_seen: Option<Ts>,
@@ -347,23 +351,26 @@ impl Follow {
     pub fn devices(&self) -> Vec<(DeviceKey, DeviceStats)> {
         let mut v: Vec<_> = self
             .devices
-            .iter()
-            .map(|(k, d)| {
-                let mut s = d.stats.clone();
-                s.transfers_open = self.open_requests.values().filter(|dk| *dk == k).count() as u32;
-                // Repeats share their first request's time: count each request once.
-                s.connreqs_unanswered = self
-                    .unanswered_connreqs
-                    .values()
-                    .filter(|(sent, dk)| dk.as_ref() == Some(k) && self.timed_out(*sent))
-                    .map(|(sent, _)| *sent)
-                    .collect::<std::collections::BTreeSet<Ts>>()
-                    .len() as u32;
-                (k.clone(), s)
-            })
+            .keys()
+            .filter_map(|k| Some((k.clone(), self.device_stats(k)?)))
             .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
+    }
+
+    /// The figures of one device, as far as the capture has been read.
+    pub fn device_stats(&self, k: &DeviceKey) -> Option<DeviceStats> {
+        let mut s = self.devices.get(k)?.stats.clone();
+        s.transfers_open = self.open_requests.values().filter(|dk| *dk == k).count() as u32;
+        // Repeats share their first request's time: count each request once.
+        s.connreqs_unanswered = self
+            .unanswered_connreqs
+            .values()
+            .filter(|(sent, dk)| dk.as_ref() == Some(k) && self.timed_out(*sent))
+            .map(|(sent, _)| *sent)
+            .collect::<std::collections::BTreeSet<Ts>>()
+            .len() as u32;
+        Some(s)
     }
 
     /// Whether the capture goes on for the timeout after `sent`.
@@ -427,11 +434,15 @@ impl Follow {
             retry_count,
             params,
             addr,
+            label,
         } = *inform;
         self.record(at);
         let mut notes = Vec::new();
         let mut links = Links::default();
         let d = self.device(dev);
+        if !label.is_empty() {
+            d.stats.name = label.to_owned();
+        }
         d.stats.first_seen.get_or_insert(at.ts);
         d.stats.last_seen = Some(at.ts);
         if let Some(a) = addr {
@@ -928,6 +939,7 @@ mod tests {
             retry_count,
             params,
             addr,
+            label: "00D09E-GW-SN1",
         }
     }
 
@@ -1198,20 +1210,38 @@ mod tests {
     #[test]
     fn repeated_requests_are_one() {
         let mut f = Follow::new(30);
-        f.on_inform(at(1, 0), &dev(), &facts(true, &["1 BOOT"], 0, &[], Some("192.0.2.10")));
+        f.on_inform(
+            at(1, 0),
+            &dev(),
+            &facts(true, &["1 BOOT"], 0, &[], Some("192.0.2.10")),
+        );
         for (i, frame) in [10u32, 11, 12].iter().enumerate() {
             let seen = Seen {
                 frame: *frame,
                 index: 0x4000,
-                ts: Ts { secs: 100, nanos: i as u32 * 100_000_000 },
+                ts: Ts {
+                    secs: 100,
+                    nanos: i as u32 * 100_000_000,
+                },
             };
             f.on_connection_request(seen, None, Some("192.0.2.10"), &[]);
         }
-        f.on_frame(Ts { secs: 200, nanos: 0 });
+        f.on_frame(Ts {
+            secs: 200,
+            nanos: 0,
+        });
         for frame in [10u32, 11, 12] {
-            assert!(f.view((frame, 0x4000)).notes.iter().any(|n| n.finding == Finding::ConnreqUnanswered));
+            assert!(f
+                .view((frame, 0x4000))
+                .notes
+                .iter()
+                .any(|n| n.finding == Finding::ConnreqUnanswered));
         }
-        f.on_inform(at(20, 101), &dev(), &facts(true, &["6 CONNECTION REQUEST"], 0, &[], None));
+        f.on_inform(
+            at(20, 101),
+            &dev(),
+            &facts(true, &["6 CONNECTION REQUEST"], 0, &[], None),
+        );
         for frame in [10u32, 11, 12] {
             let v = f.view((frame, 0x4000));
             assert_eq!(v.connreq_inform_in, Some(20));

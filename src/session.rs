@@ -242,6 +242,17 @@ impl Tracker {
         self.follow.devices()
     }
 
+    /// The device a frame's first CWMP message (or HTTP event) belongs to, with its figures.
+    pub fn device_of_frame(&self, frame: u32) -> Option<(DeviceKey, crate::follow::DeviceStats)> {
+        let rec = self
+            .records
+            .get(&(frame, 0))
+            .or_else(|| self.http_records.get(&(frame, 0)))?;
+        let key = device_key(rec.device.as_deref()?);
+        let stats = self.follow.device_stats(&key)?;
+        Some((key, stats))
+    }
+
     /// A CWMP body in a message going in `dir`. Returns its record (stored on the first pass).
     pub fn on_body(&mut self, at: At, msg: &Message) -> Record {
         let key = (at.frame, at.index);
@@ -445,6 +456,11 @@ impl Tracker {
                         .map(|(n, v)| (n.as_str(), v.as_str()))
                         .collect();
                     let addr = at.src.map(|a| a.to_string());
+                    let label = rec
+                        .device
+                        .as_deref()
+                        .map(DeviceId::label)
+                        .unwrap_or_default();
                     f.on_inform(
                         seen,
                         &dev,
@@ -454,6 +470,7 @@ impl Tracker {
                             retry_count: retry_count(msg).unwrap_or(0),
                             params: &params,
                             addr: addr.as_deref(),
+                            label: &label,
                         },
                     );
                 }

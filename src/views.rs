@@ -27,7 +27,7 @@ pub const MAX_NAME_PART: usize = 64;
 
 /// The Info column's name of a device: `OUI-ProductClass-SerialNumber`.
 pub fn device_label(d: &DeviceId) -> String {
-    format!("{}-{}-{}", d.oui, d.product_class, d.serial_number)
+    d.label()
 }
 
 /// A device label short enough for a Flow Graph column.
@@ -159,6 +159,56 @@ pub fn tsv_cell(s: &str) -> String {
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
+    }
+    out
+}
+
+/// The columns of the device table (`tshark -z cwmp,devices`), tab-separated.
+pub const DEVICES_HEADER: &str = "device\tsessions\tfirst_seen\tlast_seen\tevents\tfaults\ttransfers\tconnreqs_answered\tconnreqs_unanswered\tperiodic_interval";
+
+/// One row of the device table, tab-separated, cells escaped.
+pub fn device_row(key: &crate::follow::DeviceKey, s: &crate::follow::DeviceStats) -> String {
+    let name = if s.name.is_empty() {
+        format!("{}-?-{}", key.oui, key.serial)
+    } else {
+        s.name.clone()
+    };
+    let time = |t: Option<Ts>| t.map(format_time).unwrap_or_default();
+    let events = s
+        .events
+        .iter()
+        .map(|(e, n)| format!("{e}={n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let interval = s
+        .periodic_interval
+        .map(|(secs, nanos)| format!("{:.3}", secs as f64 + f64::from(nanos) / 1e9))
+        .unwrap_or_default();
+    [
+        tsv_cell(&name),
+        s.sessions.to_string(),
+        time(s.first_seen),
+        time(s.last_seen),
+        tsv_cell(&events),
+        s.faults.to_string(),
+        format!(
+            "{} ok, {} failed, {} open",
+            s.transfers_ok, s.transfers_failed, s.transfers_open
+        ),
+        s.connreqs_answered.to_string(),
+        s.connreqs_unanswered.to_string(),
+        interval,
+    ]
+    .join("\t")
+}
+
+/// The device table: the header line, then one row per device.
+pub fn devices_tsv(rows: &[(crate::follow::DeviceKey, crate::follow::DeviceStats)]) -> String {
+    let mut out = String::from(DEVICES_HEADER);
+    out.push('\n');
+    for (k, s) in rows {
+        out.push_str(&device_row(k, s));
+        out.push('\n');
     }
     out
 }

@@ -371,7 +371,11 @@ fn connection_requests_are_linked_to_the_inform_they_cause_or_flagged() {
         "Device.ManagementServer.ConnectionRequestURL",
         "http://192.0.2.10:7547/cr-7f3a",
     )];
-    session(&mut cap, "192.0.2.10:50000", inform("1", &[("1 BOOT", "")], &cr_url));
+    session(
+        &mut cap,
+        "192.0.2.10:50000",
+        inform("1", &[("1 BOOT", "")], &cr_url),
+    );
     cap.advance(Duration::from_secs(10));
     // TCP: challenged, then answered 200 with credentials; the Inform comes 2 s later.
     let mut cr = cap.tcp_flow(addr("198.51.100.1:40000"), addr("192.0.2.10:7547"));
@@ -392,12 +396,19 @@ fn connection_requests_are_linked_to_the_inform_they_cause_or_flagged() {
                 Response::new(401, "Unauthorized")
                     .header("WWW-Authenticate", "Digest realm=\"cpe\", nonce=\"n1\""),
             ),
-            (get(true), Response::new(200, "OK").header("Content-Length", "0")),
+            (
+                get(true),
+                Response::new(200, "OK").header("Content-Length", "0"),
+            ),
         ],
     );
     cap.close(&mut cr);
     cap.advance(Duration::from_secs(2));
-    session(&mut cap, "192.0.2.10:50001", inform("1", &[("6 CONNECTION REQUEST", "")], &[]));
+    session(
+        &mut cap,
+        "192.0.2.10:50001",
+        inform("1", &[("6 CONNECTION REQUEST", "")], &[]),
+    );
     // UDP (Annex G) to the device, sent twice; the device stays silent while another device talks
     // for 45 s.
     cap.advance(Duration::from_secs(5));
@@ -411,7 +422,11 @@ fn connection_requests_are_linked_to_the_inform_they_cause_or_flagged() {
     }
     for i in 0..3 {
         cap.advance(Duration::from_secs(15));
-        session(&mut cap, &format!("192.0.2.99:{}", 51000 + i), other_device_inform());
+        session(
+            &mut cap,
+            &format!("192.0.2.99:{}", 51000 + i),
+            other_device_inform(),
+        );
     }
     // A connection request at the very end of the capture: not judged.
     cap.udp(
@@ -442,7 +457,10 @@ fn connection_requests_are_linked_to_the_inform_they_cause_or_flagged() {
         .find(|r| r[1] == "8" && r[2] == "200")
         .unwrap_or_else(|| panic!("no 200 answer in {rows:#?}"));
     assert!(answer[0].parse::<u32>().unwrap() > get_frame);
-    assert_eq!(answer[3], inform_cr[0], "the answer links to the Inform too");
+    assert_eq!(
+        answer[3], inform_cr[0],
+        "the answer links to the Inform too"
+    );
     let get = rows
         .iter()
         .find(|r| r[0] == get_frame.to_string())
@@ -476,5 +494,70 @@ fn connection_requests_are_linked_to_the_inform_they_cause_or_flagged() {
     assert_eq!(last.len(), 1);
     assert!(last[0][0].contains("capture ends"), "{last:?}");
     // One pass decides nothing forward-looking.
-    assert!(fields_opts(&pcap, "cwmp.expert.connreq_unanswered", &["frame.number"], &[]).is_empty());
+    assert!(fields_opts(
+        &pcap,
+        "cwmp.expert.connreq_unanswered",
+        &["frame.number"],
+        &[]
+    )
+    .is_empty());
+}
+
+#[test]
+fn the_device_table_is_tab_separated_with_a_header() {
+    let interval = [("Device.ManagementServer.PeriodicInformInterval", "300")];
+    let pcap = capture(
+        "follow-devices",
+        &[
+            Visit {
+                at: Duration::ZERO,
+                inform: inform("1", &[("1 BOOT", ""), ("2 PERIODIC", "")], &interval),
+                cpe_requests: vec![],
+                acs_requests: vec![(download("d1", "fw-77"), download_response("d1"))],
+            },
+            Visit {
+                at: Duration::from_secs(300),
+                inform: inform(
+                    "1",
+                    &[
+                        ("2 PERIODIC", ""),
+                        ("7 TRANSFER COMPLETE", ""),
+                        ("M Download", "fw-77"),
+                    ],
+                    &[],
+                ),
+                cpe_requests: vec![(
+                    transfer_complete("t1", "fw-77", 0, ""),
+                    msg("t1", "<cwmp:TransferCompleteResponse/>"),
+                )],
+                acs_requests: vec![(download("d2", "fw-78"), download_response("d2"))],
+            },
+        ],
+    );
+    for passes in [&[][..], &["-2"][..]] {
+        let mut args = vec!["-r", pcap.to_str().unwrap(), "-q", "-z", "cwmp,devices"];
+        args.extend_from_slice(passes);
+        let out = tshark(&args);
+        let lines: Vec<&str> = out.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            lines[0],
+            "device\tsessions\tfirst_seen\tlast_seen\tevents\tfaults\ttransfers\tconnreqs_answered\tconnreqs_unanswered\tperiodic_interval",
+            "{out}"
+        );
+        assert_eq!(lines.len(), 2, "{out}");
+        let cells: Vec<&str> = lines[1].split('\t').collect();
+        assert_eq!(cells.len(), 10, "{cells:?}");
+        assert_eq!(cells[0], format!("00AB12-GW100-{SERIAL}"));
+        assert_eq!(cells[1], "2");
+        assert!(cells[2].ends_with('Z') && cells[3] > cells[2], "{cells:?}");
+        assert_eq!(
+            cells[4],
+            "1 BOOT=1, 2 PERIODIC=2, 7 TRANSFER COMPLETE=1, M Download=1"
+        );
+        assert_eq!(cells[5], "0");
+        assert_eq!(cells[6], "1 ok, 0 failed, 1 open");
+        assert_eq!((cells[7], cells[8]), ("0", "0"));
+        let iv: f64 = cells[9].parse().expect("interval");
+        assert!((299.0..302.0).contains(&iv), "{cells:?}");
+    }
 }

@@ -490,6 +490,159 @@ static stat_tap_table_ui changes_table_ui = {
     0
 };
 
+/* ---- The device table: tshark -z cwmp,devices (tab-separated, our own printer) ------------------ */
+
+#define DEVICES_CLI "cwmp,devices"
+#define DEVICE_COLUMNS 10
+
+/* The table is computed at the end from the whole capture; the listener only makes tshark dissect. */
+static int devices_listener;
+
+static tap_packet_status devices_packet(void *tapdata _U_, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                        const void *data _U_, tap_flags_t flags _U_)
+{
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static void devices_draw(void *tapdata _U_)
+{
+    char *text = cwmp_rs_devices_tsv();
+    if (text != NULL) {
+        fputs(text, stdout);
+        cwmp_rs_string_free(text);
+    }
+}
+
+static void devices_init(const char *opt_arg _U_, void *userdata _U_)
+{
+    GString *err = register_tap_listener("cwmp", &devices_listener, NULL, TL_REQUIRES_NOTHING, NULL,
+                                         devices_packet, devices_draw, NULL);
+    if (err != NULL) {
+        fprintf(stderr, "tshark: Couldn't register " DEVICES_CLI " tap: %s\n", err->str);
+        g_string_free(err, TRUE);
+    }
+}
+
+static stat_tap_ui devices_ui = {
+    REGISTER_STAT_GROUP_GENERIC,
+    "CWMP Devices (tab-separated)",
+    DEVICES_CLI,
+    devices_init,
+    0,
+    NULL
+};
+
+/* ---- The device table in the GUI: Statistics -> CWMP -> Devices (a stat_tap_table) --------------- */
+
+#define DEVICES_TABLE "CWMP Devices"
+
+static stat_tap_table_item device_fields[DEVICE_COLUMNS] = {
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Device", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Sessions", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "First Seen", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Last Seen", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Inform Events", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Faults", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Transfers", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Connection Requests Answered", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Connection Requests Unanswered", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Periodic Interval (s)", "%s" },
+};
+
+/* Device name -> row number + 1, for the rows of the table being filled. */
+static GHashTable *device_rows;
+
+static void device_rows_clear(void)
+{
+    if (device_rows != NULL)
+        g_hash_table_remove_all(device_rows);
+    else
+        device_rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void devices_table_init(stat_tap_table_ui *ui)
+{
+    stat_tap_table *table = stat_tap_find_table(ui, DEVICES_TABLE);
+    device_rows_clear();
+    if (table != NULL) {
+        if (ui->stat_tap_reset_table_cb != NULL)
+            ui->stat_tap_reset_table_cb(table);
+        return;
+    }
+    table = stat_tap_init_table(DEVICES_TABLE, DEVICE_COLUMNS, 0, NULL);
+    stat_tap_add_table(ui, table);
+}
+
+static void devices_table_reset(stat_tap_table *table)
+{
+    table_reset(table);
+    device_rows_clear();
+}
+
+/* Each frame of a device refreshes that device's row with what the capture has told so far. */
+static tap_packet_status devices_table_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                              const void *data _U_, tap_flags_t flags _U_)
+{
+    stat_data_t *sd = (stat_data_t *)tapdata;
+    stat_tap_table *table;
+    stat_tap_table_item_type items[DEVICE_COLUMNS];
+    char *row;
+    gchar **cells;
+    gpointer at;
+    if (sd == NULL || sd->stat_tap_data == NULL || sd->stat_tap_data->tables == NULL ||
+        sd->stat_tap_data->tables->len == 0 || !first_visit(pinfo, tapdata))
+        return TAP_PACKET_DONT_REDRAW;
+    table = g_array_index(sd->stat_tap_data->tables, stat_tap_table *, 0);
+    row = cwmp_rs_device_row(pinfo->num);
+    if (row == NULL)
+        return TAP_PACKET_DONT_REDRAW;
+    cells = g_strsplit(row, "\t", DEVICE_COLUMNS);
+    cwmp_rs_string_free(row);
+    if (g_strv_length(cells) != DEVICE_COLUMNS) {
+        g_strfreev(cells);
+        return TAP_PACKET_DONT_REDRAW;
+    }
+    memset(items, 0, sizeof items);
+    for (int col = 0; col < DEVICE_COLUMNS; col++) {
+        items[col].type = device_fields[col].type;
+        if (items[col].type == TABLE_ITEM_UINT)
+            items[col].value.uint_value = (guint)strtoul(cells[col], NULL, 10);
+        else
+            items[col].value.string_value = g_strdup(cells[col]);
+    }
+    if (device_rows == NULL)
+        device_rows_clear();
+    at = g_hash_table_lookup(device_rows, cells[0]);
+    if (at != NULL) {
+        guint r = GPOINTER_TO_UINT(at) - 1;
+        for (int col = 0; col < DEVICE_COLUMNS && r < table->num_elements; col++) {
+            table_free_item(table, r, (guint)col, &table->elements[r][col]);
+            table->elements[r][col] = items[col];
+        }
+    } else {
+        g_hash_table_insert(device_rows, g_strdup(cells[0]), GUINT_TO_POINTER(table->num_elements + 1));
+        stat_tap_init_table_row(table, table->num_elements, DEVICE_COLUMNS, items);
+    }
+    g_strfreev(cells);
+    return TAP_PACKET_REDRAW;
+}
+
+static stat_tap_table_ui devices_table_ui = {
+    REGISTER_STAT_GROUP_GENERIC,
+    "CWMP/Devices",
+    "cwmp",
+    "cwmp,device_table",
+    devices_table_init,
+    devices_table_packet,
+    devices_table_reset,
+    table_free_item,
+    NULL,
+    G_N_ELEMENTS(device_fields), device_fields,
+    G_N_ELEMENTS(table_params), table_params,
+    NULL,
+    0
+};
+
 /* ---- Registration -------------------------------------------------------------------------------- */
 
 static void views_reset(void)
@@ -505,6 +658,8 @@ void cwmp_views_register(int proto)
     cwmp_eo_tap = register_export_object(proto, eo_packet, NULL);
     register_stat_tap_ui(&changes_ui, NULL);
     register_stat_tap_table_ui(&changes_table_ui);
+    register_stat_tap_ui(&devices_ui, NULL);
+    register_stat_tap_table_ui(&devices_table_ui);
     register_init_routine(views_reset);
     register_cleanup_routine(views_reset);
     /* Protocol-less, so that it never adds a "cwmp" layer to the frames it looks at. */

@@ -67,6 +67,11 @@ void cwmp_rs_views_close(uint32_t frame, uint32_t stream, int32_t visited);
 /* 1 when `frame` has envelopes or snapshots to export. */
 int32_t cwmp_rs_view_has_objects(uint32_t frame);
 void cwmp_rs_views_reset(void);
+/* The device table: a header line, then one tab-separated row per device; NULL on error. */
+char *cwmp_rs_devices_tsv(void);
+/* The device-table row of the device `frame` belongs to; NULL when none. */
+char *cwmp_rs_device_row(uint32_t frame);
+void cwmp_rs_string_free(char *s);
 
 /* Implemented in C (cwmp_views.c). */
 /* Registers the Flow Graph, the export-objects table and the change log; from proto_register. */

@@ -235,6 +235,13 @@ pub struct DeviceId {
     pub serial_number: String,
 }
 
+impl DeviceId {
+    /// The device as the Info column names it: `OUI-ProductClass-SerialNumber`.
+    pub fn label(&self) -> String {
+        format!("{}-{}-{}", self.oui, self.product_class, self.serial_number)
+    }
+}
+
 /// A decoded CWMP body.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Message {

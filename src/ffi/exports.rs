@@ -62,6 +62,48 @@ fn with_tracker<R>(f: impl FnOnce(&mut Tracker) -> R) -> R {
     f(t)
 }
 
+/// A string for C; NULL bytes are dropped. Freed by `cwmp_rs_string_free`.
+fn c_string(s: String) -> *mut c_char {
+    std::ffi::CString::new(s.replace('\0', ""))
+        .map(std::ffi::CString::into_raw)
+        .unwrap_or(std::ptr::null_mut())
+}
+
+/// The device table (`tshark -z cwmp,devices`): a header line, then one tab-separated row per device.
+/// NULL on an internal error.
+#[no_mangle]
+pub extern "C" fn cwmp_rs_devices_tsv() -> *mut c_char {
+    catch_unwind(|| with_tracker(|t| crate::views::devices_tsv(&t.devices())))
+        .map(c_string)
+        .unwrap_or(std::ptr::null_mut())
+}
+
+/// The device-table row of the device the frame belongs to; NULL when none.
+#[no_mangle]
+pub extern "C" fn cwmp_rs_device_row(frame: u32) -> *mut c_char {
+    catch_unwind(|| {
+        with_tracker(|t| {
+            t.device_of_frame(frame)
+                .map(|(k, s)| crate::views::device_row(&k, &s))
+        })
+    })
+    .ok()
+    .flatten()
+    .map_or(std::ptr::null_mut(), c_string)
+}
+
+/// Frees a string from `cwmp_rs_devices_tsv` or `cwmp_rs_device_row`.
+///
+/// # Safety
+/// `s` must come from one of those functions (or be NULL), and be freed once.
+#[no_mangle]
+pub unsafe extern "C" fn cwmp_rs_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        // SAFETY: made by CString::into_raw in c_string, and freed once, as the contract says.
+        drop(unsafe { std::ffi::CString::from_raw(s) });
+    }
+}
+
 /// Sets the connection request timeout (preference `cwmp.connreq_timeout`); called by the shim's
 /// preference callback.
 #[no_mangle]
