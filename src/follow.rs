@@ -176,6 +176,9 @@ pub const MAX_PENDING_TRANSFERS: usize = 64;
 pub const MAX_LOOP_SIGNATURES: usize = 256;
 pub const MAX_SESSIONS_KEPT: usize = 4096;
 pub const MAX_PENDING_CONNREQS: usize = 1024;
+pub const MAX_PENDING_FETCHES: usize = 4096;
+/// Transfers remembered under one file name for fetches.
+pub const MAX_FETCH_CANDIDATES: usize = 64;
 
 #[derive(Debug, Clone)]
 struct PendingTransfer {
@@ -287,6 +290,11 @@ pub struct Follow {
     open_requests: HashMap<(u32, u16), DeviceKey>,
     /// Connection requests not yet followed by an Inform: when, and the device where known.
     unanswered_connreqs: HashMap<(u32, u16), (Ts, Option<DeviceKey>)>,
+    /// Pending transfers by the last segment of their URL, for file fetches (stale entries are
+    /// skipped when read).
+    fetch_index: HashMap<String, Vec<(DeviceKey, (Completion, String))>>,
+    /// Fetches waiting for their outcome, by the frame that asked.
+    fetches: HashMap<u32, (DeviceKey, (Completion, String))>,
     last_ts: Option<Ts>,
     /// Seconds without an Inform after which a connection request counts as unanswered.
     pub connreq_timeout: u32,
@@ -618,6 +626,22 @@ impl Follow {
         if let Some(old) = old {
             self.open_requests.remove(&old.at.key());
         }
+        if let Some(u) = url.map(normalise_url) {
+            let list = self
+                .fetch_index
+                .entry(last_segment(&u).to_owned())
+                .or_default();
+            // Drop entries whose transfer is gone, and keep the list bounded.
+            list.retain(|(dk, tk)| {
+                self.devices
+                    .get(dk)
+                    .is_some_and(|d| d.transfers.contains_key(tk))
+            });
+            if list.len() >= MAX_FETCH_CANDIDATES {
+                list.remove(0);
+            }
+            list.push((dev.clone(), (kind, command_key.to_owned())));
+        }
         self.open_requests.insert(at.key(), dev.clone());
         if let Some(n) = capped {
             self.record(at).notes.push(n);
@@ -625,41 +649,78 @@ impl Follow {
     }
 
     /// The CPE asked for a file (HTTP GET/PUT/POST, FTP RETR/STOR, TFTP RRQ/WRQ) at `url`, from
-    /// `addr`. Links to the device's pending transfer of that URL.
+    /// `addr`. Links to the oldest pending transfer of that URL not yet fetched, or whose fetch was
+    /// challenged or redirected (the retry is the fetch). Where the fetch names the server by address
+    /// (FTP, TFTP) and the transfer by host name, the file name decides.
     pub fn on_fetch(&mut self, frame: u32, ts: Ts, url: &str, addr: Option<&str>) -> bool {
         self.on_frame(ts);
         let want = normalise_url(url);
-        for d in self.devices.values_mut() {
+        let Some(candidates) = self.fetch_index.get(last_segment(&want)) else {
+            return false;
+        };
+        let by_address = host_is_address(&want);
+        let mut best: Option<(u32, DeviceKey, (Completion, String))> = None;
+        for (dev, tkey) in candidates {
+            let Some(d) = self.devices.get(dev) else {
+                continue;
+            };
             if addr.is_some() && d.addr.is_some() && d.addr.as_deref() != addr {
                 continue;
             }
-            let hit = d
-                .transfers
-                .values_mut()
-                .filter(|p| p.fetch.is_none() && p.at.ts <= ts && p.url.as_deref() == Some(&want))
-                .min_by_key(|p| p.at.frame);
-            if let Some(p) = hit {
-                p.fetch = Some((frame, None));
-                let r = self.records.entry(p.at.key()).or_default();
-                r.transfer_fetch_in = Some(frame);
-                return true;
+            let Some(p) = d.transfers.get(tkey) else {
+                continue;
+            };
+            let retry = match p.fetch {
+                None => true,
+                Some((_, Some(FetchOutcome::Http(code)))) => {
+                    code == 401 || (300..400).contains(&code)
+                }
+                Some(_) => false,
+            };
+            let same = p.url.as_deref() == Some(&want)
+                || by_address && p.url.as_deref().map(last_segment) == Some(last_segment(&want));
+            if retry && same && p.at.ts <= ts && best.as_ref().is_none_or(|b| p.at.frame < b.0) {
+                best = Some((p.at.frame, dev.clone(), tkey.clone()));
             }
         }
-        false
+        let Some((_, dev, tkey)) = best else {
+            return false;
+        };
+        let Some(p) = self
+            .devices
+            .get_mut(&dev)
+            .and_then(|d| d.transfers.get_mut(&tkey))
+        else {
+            return false;
+        };
+        p.fetch = Some((frame, None));
+        let key = p.at.key();
+        let r = self.records.entry(key).or_default();
+        r.transfer_fetch_in = Some(frame);
+        r.transfer_fetch_status = None;
+        if self.fetches.len() < MAX_PENDING_FETCHES {
+            self.fetches.insert(frame, (dev, tkey));
+        }
+        true
     }
 
     /// The outcome of the fetch asked for in `fetch_frame`.
     pub fn on_fetch_outcome(&mut self, fetch_frame: u32, outcome: FetchOutcome) {
-        for d in self.devices.values_mut() {
-            for p in d.transfers.values_mut() {
-                if let Some((f, o)) = p.fetch.as_mut() {
-                    if *f == fetch_frame && o.is_none() {
-                        *o = Some(outcome);
-                        let r = self.records.entry(p.at.key()).or_default();
-                        r.transfer_fetch_status = Some(outcome.code());
-                        return;
-                    }
-                }
+        let Some((dev, tkey)) = self.fetches.remove(&fetch_frame) else {
+            return;
+        };
+        let Some(p) = self
+            .devices
+            .get_mut(&dev)
+            .and_then(|d| d.transfers.get_mut(&tkey))
+        else {
+            return;
+        };
+        if let Some((f, o)) = p.fetch.as_mut() {
+            if *f == fetch_frame {
+                *o = Some(outcome);
+                let r = self.records.entry(p.at.key()).or_default();
+                r.transfer_fetch_status = Some(outcome.code());
             }
         }
     }
@@ -849,6 +910,21 @@ fn aimed_at(c: &PendingConnreq, d: &Device) -> bool {
         || some_eq(&c.addr, &d.connreq_host)
 }
 
+/// The last path segment of a normalised URL (`host/a/b.bin` → `b.bin`).
+fn last_segment(url: &str) -> &str {
+    url.rsplit('/').next().unwrap_or(url)
+}
+
+/// Whether a normalised URL names its host by an IP address.
+fn host_is_address(url: &str) -> bool {
+    let host = url.split('/').next().unwrap_or("");
+    let host = host.strip_prefix('[').map_or_else(
+        || host.rsplit_once(':').map_or(host, |(h, _)| h),
+        |v6| v6.split(']').next().unwrap_or(v6),
+    );
+    host.parse::<std::net::IpAddr>().is_ok()
+}
+
 /// `user@host/resource` → `user@host`, lower-case.
 fn bare_jid(jid: &str) -> String {
     jid.split('/')
@@ -1001,6 +1077,67 @@ mod tests {
         let mut g = Follow::new(30);
         g.on_transfer_request(at(3, 1), &dev(), "Download", "k", None);
         assert_eq!(g.links((3, 0), false).transfer_complete_in, None);
+    }
+
+    #[test]
+    fn fetches_follow_a_challenge_and_match_by_file_name_when_by_address() {
+        let mut f = Follow::new(30);
+        f.on_inform(
+            at(1, 0),
+            &dev(),
+            &facts(true, &["1 BOOT"], 0, &[], Some("192.0.2.10")),
+        );
+        f.on_transfer_request(
+            at(3, 1),
+            &dev(),
+            "Download",
+            "a",
+            Some("http://files.example/fw.bin"),
+        );
+        assert!(f.on_fetch(
+            10,
+            Ts { secs: 5, nanos: 0 },
+            "http://files.example/fw.bin",
+            None
+        ));
+        f.on_fetch_outcome(10, FetchOutcome::Http(401));
+        assert!(f.on_fetch(
+            12,
+            Ts { secs: 6, nanos: 0 },
+            "http://files.example/fw.bin",
+            None
+        ));
+        f.on_fetch_outcome(12, FetchOutcome::Http(200));
+        let v = f.view((3, 0));
+        assert_eq!(
+            (v.transfer_fetch_in, v.transfer_fetch_status),
+            (Some(12), Some(200))
+        );
+        f.on_transfer_request(
+            at(20, 30),
+            &dev(),
+            "Upload",
+            "b",
+            Some("ftp://u:p@ftp.example/up/log.tgz"),
+        );
+        assert!(!f.on_fetch(
+            22,
+            Ts { secs: 31, nanos: 0 },
+            "ftp://ftp.example/other.tgz",
+            None
+        ));
+        assert!(f.on_fetch(
+            24,
+            Ts { secs: 32, nanos: 0 },
+            "ftp://203.0.113.5/log.tgz",
+            Some("192.0.2.10")
+        ));
+        f.on_fetch_outcome(24, FetchOutcome::Ftp(550));
+        let v = f.view((20, 0));
+        assert_eq!(
+            (v.transfer_fetch_in, v.transfer_fetch_status),
+            (Some(24), Some(550))
+        );
     }
 
     #[test]

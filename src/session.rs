@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use crate::cwmp::{DeviceId, Direction, Message, Node, RpcKind, Value};
 use crate::fields::{Expert, Field};
-use crate::follow::{DeviceKey, Follow, InformFacts, Links, Seen};
+use crate::follow::{DeviceKey, FetchOutcome, Follow, InformFacts, Links, Seen};
 
 /// A capture time stamp.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -101,6 +101,19 @@ pub enum HttpMessage {
     },
 }
 
+/// What non-CWMP traffic of a frame says about the fetch of a transfer's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileFact {
+    /// A request for a file: HTTP (its full URI), FTP RETR/STOR or TFTP RRQ/WRQ (`ftp://server/arg`).
+    Fetch { url: String },
+    /// An HTTP response to the request in `request_frame`.
+    HttpOutcome { request_frame: u32, code: u16 },
+    /// An FTP reply on the connection.
+    FtpReply { code: u16 },
+    /// A TFTP error sent to the frame's destination.
+    TftpError { code: u16 },
+}
+
 /// A problem or note found by the session logic, attached to a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
@@ -171,6 +184,9 @@ pub struct Tracker {
     sessions: u32,
     /// The cross-session layer: devices across connections.
     follow: Follow,
+    /// File fetches waiting for their outcome: FTP by control connection, TFTP by client.
+    ftp_fetches: HashMap<u32, u32>,
+    tftp_fetches: HashMap<IpAddr, u32>,
 }
 
 fn who(d: Direction) -> &'static str {
@@ -230,6 +246,49 @@ impl Tracker {
                 .on_connection_request(seen, target, addr.as_deref(), &[]);
         }
         self.follow.links((frame, 0x4000), visited)
+    }
+
+    /// The file-fetch facts of a frame (first pass only): requests are linked to the transfer of
+    /// their URL, outcomes to their request (an FTP reply to the connection's last RETR/STOR, a TFTP
+    /// error to its client's last request).
+    pub fn on_file_facts(&mut self, at: At, facts: &[FileFact]) {
+        if at.visited {
+            return;
+        }
+        for f in facts {
+            match f {
+                FileFact::Fetch { url } => {
+                    let from = at.src.map(|a| a.to_string());
+                    if self.follow.on_fetch(at.frame, at.ts, url, from.as_deref()) {
+                        if url.starts_with("ftp://") {
+                            self.ftp_fetches.insert(at.stream, at.frame);
+                        } else if let (true, Some(client)) = (url.starts_with("tftp://"), at.src) {
+                            self.tftp_fetches.insert(client, at.frame);
+                        }
+                    }
+                }
+                FileFact::HttpOutcome {
+                    request_frame,
+                    code,
+                } => self
+                    .follow
+                    .on_fetch_outcome(*request_frame, FetchOutcome::Http(*code)),
+                // Preliminary replies (1xx: "150 Opening data connection") are not the outcome.
+                FileFact::FtpReply { code } if *code >= 200 => {
+                    if let Some(frame) = self.ftp_fetches.remove(&at.stream) {
+                        self.follow
+                            .on_fetch_outcome(frame, FetchOutcome::Ftp(*code));
+                    }
+                }
+                FileFact::FtpReply { .. } => {}
+                FileFact::TftpError { code } => {
+                    if let Some(frame) = at.dst.and_then(|c| self.tftp_fetches.remove(&c)) {
+                        self.follow
+                            .on_fetch_outcome(frame, FetchOutcome::Tftp(*code));
+                    }
+                }
+            }
+        }
     }
 
     /// Sets the connection request timeout (preference `cwmp.connreq_timeout`).

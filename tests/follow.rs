@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::*;
-use cwmp_capgen::{Capture, Request, Response, Session};
+use cwmp_capgen::{Capture, Dir, Request, Response, Session};
 
 const SERIAL: &str = "SN-FOLLOW-1";
 
@@ -64,6 +64,11 @@ struct Visit {
 }
 
 fn capture(name: &str, visits: &[Visit]) -> PathBuf {
+    capture_with(name, visits, |_, _| {})
+}
+
+/// [`capture`], with `after(i, cap)` writing more traffic after visit `i`.
+fn capture_with(name: &str, visits: &[Visit], after: impl Fn(usize, &mut Capture)) -> PathBuf {
     let mut cap = Capture::new();
     let o = Opts::default();
     let start = cap.now();
@@ -90,6 +95,7 @@ fn capture(name: &str, visits: &[Visit]) -> PathBuf {
             .collect();
         Session::new().run(&mut cap, &mut flow, &ex);
         cap.close(&mut flow);
+        after(i, &mut cap);
     }
     write_capture(&cap, name)
 }
@@ -560,4 +566,195 @@ fn the_device_table_is_tab_separated_with_a_header() {
         let iv: f64 = cells[9].parse().expect("interval");
         assert!((299.0..302.0).contains(&iv), "{cells:?}");
     }
+}
+
+#[test]
+fn the_file_fetch_is_linked_and_its_outcome_named_in_the_failure() {
+    let visits = [
+        Visit {
+            at: Duration::ZERO,
+            inform: inform("1", &[("1 BOOT", "")], &[]),
+            cpe_requests: vec![],
+            acs_requests: vec![(download("d1", "fw-77"), download_response("d1"))],
+        },
+        Visit {
+            at: Duration::from_secs(120),
+            inform: inform(
+                "1",
+                &[("7 TRANSFER COMPLETE", ""), ("M Download", "fw-77")],
+                &[],
+            ),
+            cpe_requests: vec![(
+                transfer_complete("t1", "fw-77", 9010, "Download failure"),
+                msg("t1", "<cwmp:TransferCompleteResponse/>"),
+            )],
+            acs_requests: vec![],
+        },
+    ];
+    // After the first session the CPE asks the file server for the file: 401, then 404 with
+    // credentials.
+    let pcap = capture_with("follow-fetch", &visits, |i, cap| {
+        if i != 0 {
+            return;
+        }
+        cap.advance(Duration::from_secs(2));
+        let mut f = cap.tcp_flow(addr("192.0.2.10:50100"), addr("203.0.113.5:80"));
+        let get = |auth: bool| {
+            let r = Request::get("/fw-77.bin").header("Host", "files.example");
+            if auth {
+                r.header("Authorization", "Basic Znc6Znc=")
+            } else {
+                r
+            }
+        };
+        Session::new().run(
+            cap,
+            &mut f,
+            &[
+                (
+                    get(false),
+                    Response::new(401, "Unauthorized")
+                        .header("WWW-Authenticate", "Basic realm=\"files\"")
+                        .header("Content-Length", "0"),
+                ),
+                (
+                    get(true),
+                    Response::new(404, "Not Found").header("Content-Length", "0"),
+                ),
+            ],
+        );
+        cap.close(&mut f);
+    });
+    let on = ["-2", "-o", "cwmp.follow_file_fetch:TRUE"];
+    let rows = fields_opts(
+        &pcap,
+        "cwmp.method or http.request",
+        &[
+            "frame.number",
+            "cwmp.method",
+            "cwmp.transfer.fetch_in",
+            "cwmp.transfer.fetch_status",
+            "cwmp.transfer.complete_in",
+            "cwmp.transfer.request_in",
+            "http.request.line",
+        ],
+        &on,
+    );
+    let gets: Vec<&Vec<String>> = rows.iter().filter(|r| r[1].is_empty()).collect();
+    let retry = gets
+        .iter()
+        .find(|r| r[6].contains("Authorization"))
+        .unwrap_or_else(|| panic!("no retried GET in {rows:#?}"));
+    let dl = rows.iter().find(|r| r[1] == "Download").expect("Download");
+    let tc = rows
+        .iter()
+        .find(|r| r[1] == "TransferComplete")
+        .expect("TransferComplete");
+    assert_eq!(
+        dl[2], retry[0],
+        "the fetch is the GET with credentials: {rows:#?}"
+    );
+    assert_eq!(dl[3], "404");
+    assert_eq!(dl[4], tc[0]);
+    assert_eq!(tc[5], dl[0]);
+    assert_eq!(tc[2], retry[0]);
+    let experts = fields_opts(
+        &pcap,
+        "cwmp.expert.transfer_failed",
+        &["_ws.expert.message"],
+        &on,
+    );
+    let want = format!(
+        "Download failed: 9010 Download failure; the file server answered HTTP 404 in frame {}",
+        retry[0]
+    );
+    assert!(experts[0][0].contains(&want), "{experts:?}");
+    // Off by default: no fetch link.
+    let off = fields_opts(&pcap, "cwmp.transfer.fetch_in", &["frame.number"], &["-2"]);
+    assert!(off.is_empty(), "{off:?}");
+}
+
+#[test]
+fn an_ftp_upload_is_linked_to_its_stor_and_reply() {
+    let upload = msg(
+        "u1",
+        "<cwmp:Upload><CommandKey>log-1</CommandKey><FileType>2 Vendor Log File</FileType>\
+         <URL>ftp://ftp.example/up/log.tgz</URL><Username>u</Username><Password>p</Password>\
+         <DelaySeconds>0</DelaySeconds></cwmp:Upload>",
+    );
+    let upload_response = msg(
+        "u1",
+        "<cwmp:UploadResponse><Status>1</Status><StartTime>0001-01-01T00:00:00Z</StartTime>\
+         <CompleteTime>0001-01-01T00:00:00Z</CompleteTime></cwmp:UploadResponse>",
+    );
+    let visits = [
+        Visit {
+            at: Duration::ZERO,
+            inform: inform("1", &[("1 BOOT", "")], &[]),
+            cpe_requests: vec![],
+            acs_requests: vec![(upload, upload_response)],
+        },
+        Visit {
+            at: Duration::from_secs(60),
+            inform: inform(
+                "1",
+                &[("7 TRANSFER COMPLETE", ""), ("M Upload", "log-1")],
+                &[],
+            ),
+            cpe_requests: vec![(
+                transfer_complete("t1", "log-1", 9011, "Upload failure"),
+                msg("t1", "<cwmp:TransferCompleteResponse/>"),
+            )],
+            acs_requests: vec![],
+        },
+    ];
+    let pcap = capture_with("follow-ftp", &visits, |i, cap| {
+        if i != 0 {
+            return;
+        }
+        cap.advance(Duration::from_secs(2));
+        let mut f = cap.tcp_flow(addr("192.0.2.10:50200"), addr("203.0.113.5:21"));
+        for (dir, line) in [
+            (Dir::ServerToClient, "220 ready\r\n"),
+            (Dir::ClientToServer, "USER u\r\n"),
+            (Dir::ServerToClient, "331 password\r\n"),
+            (Dir::ClientToServer, "PASS p\r\n"),
+            (Dir::ServerToClient, "230 logged in\r\n"),
+            (Dir::ClientToServer, "STOR log.tgz\r\n"),
+            (Dir::ServerToClient, "150 opening data connection\r\n"),
+            (Dir::ServerToClient, "553 file name not allowed\r\n"),
+        ] {
+            cap.send(&mut f, dir, line.as_bytes());
+            cap.advance(Duration::from_millis(10));
+        }
+        cap.close(&mut f);
+    });
+    let on = ["-2", "-o", "cwmp.follow_file_fetch:TRUE"];
+    let stor = fields_opts(
+        &pcap,
+        "ftp.request.command == \"STOR\"",
+        &["frame.number"],
+        &on,
+    );
+    assert_eq!(stor.len(), 1, "{stor:?}");
+    let rows = fields_opts(
+        &pcap,
+        "cwmp.method == \"Upload\"",
+        &["cwmp.transfer.fetch_in", "cwmp.transfer.fetch_status"],
+        &on,
+    );
+    assert_eq!(rows, vec![vec![stor[0][0].clone(), "553".to_owned()]]);
+    let experts = fields_opts(
+        &pcap,
+        "cwmp.expert.transfer_failed",
+        &["_ws.expert.message"],
+        &on,
+    );
+    assert!(
+        experts[0][0].contains(&format!(
+            "the FTP server replied 553 in frame {}",
+            stor[0][0]
+        )),
+        "{experts:?}"
+    );
 }

@@ -26,6 +26,7 @@
 #include <epan/show_exception.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
+#include <epan/to_str.h>
 #include <epan/dissectors/packet-http.h>
 #include <epan/dissectors/packet-tls.h>
 #include <epan/dissectors/packet-xml.h>
@@ -133,6 +134,17 @@ static int hf_http_request_method = -1;
 static int hf_http_response_code = -1;
 static int hf_http_file_data = -1;
 static int hf_http_location = -1;
+/* Fields of file fetches (preference cwmp.follow_file_fetch), looked up at handoff. */
+static gboolean pref_follow_file_fetch = FALSE;
+static int hf_http_full_uri = -1;
+static int hf_http_request_in = -1;
+static int hf_ftp_command = -1;
+static int hf_ftp_arg = -1;
+static int hf_ftp_code = -1;
+static int hf_tftp_opcode = -1;
+static int hf_tftp_source = -1;
+static int hf_tftp_destination = -1;
+static int hf_tftp_error = -1;
 
 /* ---- Replaying the tree -------------------------------------------------------------------------- */
 
@@ -592,14 +604,74 @@ static int dissect_xmpp_frame(packet_info *pinfo, proto_tree *tree)
     return (int)captured;
 }
 
+/* What the frame's non-CWMP traffic says about file fetches: HTTP requests and responses, FTP RETR/STOR
+ * and replies, TFTP requests and errors. Read from the fields' values only; cannot throw. */
+static guint file_facts(packet_info *pinfo, proto_tree *tree, cwmp_file_fact_t *facts)
+{
+    GPtrArray *a, *b;
+    guint n = 0;
+    const char *server;
+
+    if (!pref_follow_file_fetch || tree == NULL)
+        return 0;
+    server = address_to_str(pinfo->pool, &pinfo->dst);
+    a = hf_http_full_uri >= 0 ? proto_get_finfo_ptr_array(tree, hf_http_full_uri) : NULL;
+    for (guint k = 0; a != NULL && k < a->len && n < CWMP_MAX_FILE_FACTS; k++) {
+        facts[n].kind = CWMP_FILE_FETCH;
+        facts[n++].url = finfo_string(a, k);
+    }
+    a = hf_http_request_in >= 0 ? proto_get_finfo_ptr_array(tree, hf_http_request_in) : NULL;
+    b = hf_http_response_code >= 0 ? proto_get_finfo_ptr_array(tree, hf_http_response_code) : NULL;
+    for (guint k = 0; a != NULL && b != NULL && k < a->len && k < b->len && n < CWMP_MAX_FILE_FACTS; k++) {
+        facts[n].kind = CWMP_FILE_HTTP_OUTCOME;
+        facts[n].request_frame = finfo_uint(a, k);
+        facts[n++].code = finfo_uint(b, k);
+    }
+    a = hf_ftp_command >= 0 ? proto_get_finfo_ptr_array(tree, hf_ftp_command) : NULL;
+    b = hf_ftp_arg >= 0 ? proto_get_finfo_ptr_array(tree, hf_ftp_arg) : NULL;
+    for (guint k = 0; a != NULL && b != NULL && k < a->len && k < b->len && n < CWMP_MAX_FILE_FACTS; k++) {
+        const char *cmd = finfo_string(a, k);
+        if (cmd == NULL || (g_ascii_strcasecmp(cmd, "RETR") != 0 && g_ascii_strcasecmp(cmd, "STOR") != 0))
+            continue;
+        facts[n].kind = CWMP_FILE_FETCH;
+        facts[n++].url = wmem_strdup_printf(pinfo->pool, "ftp://%s/%s", server, finfo_string(b, k));
+    }
+    a = hf_ftp_code >= 0 ? proto_get_finfo_ptr_array(tree, hf_ftp_code) : NULL;
+    for (guint k = 0; a != NULL && k < a->len && n < CWMP_MAX_FILE_FACTS; k++) {
+        facts[n].kind = CWMP_FILE_FTP_REPLY;
+        facts[n++].code = finfo_uint(a, k);
+    }
+    a = hf_tftp_opcode >= 0 ? proto_get_finfo_ptr_array(tree, hf_tftp_opcode) : NULL;
+    for (guint k = 0; a != NULL && k < a->len && n < CWMP_MAX_FILE_FACTS; k++) {
+        guint32 op = finfo_uint(a, k);
+        GPtrArray *file = NULL;
+        if (op == 1 && hf_tftp_source >= 0)
+            file = proto_get_finfo_ptr_array(tree, hf_tftp_source);
+        else if (op == 2 && hf_tftp_destination >= 0)
+            file = proto_get_finfo_ptr_array(tree, hf_tftp_destination);
+        if (file != NULL && file->len > 0) {
+            facts[n].kind = CWMP_FILE_FETCH;
+            facts[n++].url = wmem_strdup_printf(pinfo->pool, "tftp://%s/%s", server, finfo_string(file, 0));
+        } else if (op == 5 && hf_tftp_error >= 0) {
+            b = proto_get_finfo_ptr_array(tree, hf_tftp_error);
+            if (b != NULL && b->len > 0) {
+                facts[n].kind = CWMP_FILE_TFTP_ERROR;
+                facts[n++].code = finfo_uint(b, 0);
+            }
+        }
+    }
+    return n;
+}
+
 static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     GPtrArray *methods, *codes, *bodies, *locations;
     cwmp_http_msg_t msgs[CWMP_MAX_HTTP_MSGS];
     const field_info *lines[CWMP_MAX_HTTP_MSGS];
     cwmp_http_input_t in;
+    cwmp_file_fact_t facts[CWMP_MAX_FILE_FACTS];
     cwmp_output_t *out;
-    guint n_req, n_resp, n = 0;
+    guint n_req, n_resp, n = 0, n_facts = 0;
     int claimed;
 
     if (proto_is_frame_protocol(pinfo->layers, "xmpp")) {
@@ -608,6 +680,7 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         return claimed;
     }
     memset(msgs, 0, sizeof msgs);
+    memset(facts, 0, sizeof facts);
     /* Later passes read what the first pass stored (HTTP's fields may not even be there then), and
      * only for the frames the first pass marked. */
     if (PINFO_FD_VISITED(pinfo)) {
@@ -620,11 +693,12 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
             frame_done();
             return 0;
         }
+        n_facts = file_facts(pinfo, tree, facts);
         methods = proto_get_finfo_ptr_array(tree, hf_http_request_method);
         codes = proto_get_finfo_ptr_array(tree, hf_http_response_code);
         n_req = methods != NULL ? methods->len : 0;
         n_resp = codes != NULL ? codes->len : 0;
-        if (n_req == 0 && n_resp == 0) {
+        if (n_req == 0 && n_resp == 0 && n_facts == 0) {
             frame_done();
             return 0;
         }
@@ -667,6 +741,8 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     fill_addr(&in.dst, &pinfo->dst);
     in.cwmp_port = pref_tcp_ports != NULL &&
                    (value_is_in_range(pref_tcp_ports, pinfo->srcport) || value_is_in_range(pref_tcp_ports, pinfo->destport));
+    in.n_facts = n_facts;
+    in.facts = facts;
     in.n_msgs = n;
     in.msgs = msgs;
     out = cwmp_rs_http(&in);
@@ -793,11 +869,46 @@ static void apply_ports(void)
     }
 }
 
-/* Every preference change: the ports, and the values the Rust side keeps. */
+/* The fields the postdissector reads. Wanted fields make Wireshark build a tree for every frame, so
+ * those of file fetches are wanted only while cwmp.follow_file_fetch is on. */
+static void set_wanted_fields(void)
+{
+    GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+    const int *fetch_fields[] = { &hf_http_full_uri, &hf_http_request_in, &hf_ftp_command, &hf_ftp_arg,
+                                  &hf_ftp_code, &hf_tftp_opcode, &hf_tftp_source, &hf_tftp_destination,
+                                  &hf_tftp_error };
+    if (!handoff_done || cwmp_post_handle == NULL)
+        return;
+    hf_http_request_method = proto_registrar_get_id_byname("http.request.method");
+    hf_http_response_code = proto_registrar_get_id_byname("http.response.code");
+    hf_http_file_data = proto_registrar_get_id_byname("http.file_data");
+    hf_http_location = proto_registrar_get_id_byname("http.location");
+    hf_http_full_uri = proto_registrar_get_id_byname("http.request.full_uri");
+    hf_http_request_in = proto_registrar_get_id_byname("http.request_in");
+    hf_ftp_command = proto_registrar_get_id_byname("ftp.request.command");
+    hf_ftp_arg = proto_registrar_get_id_byname("ftp.request.arg");
+    hf_ftp_code = proto_registrar_get_id_byname("ftp.response.code");
+    hf_tftp_opcode = proto_registrar_get_id_byname("tftp.opcode");
+    hf_tftp_source = proto_registrar_get_id_byname("tftp.source_file");
+    hf_tftp_destination = proto_registrar_get_id_byname("tftp.destination_file");
+    hf_tftp_error = proto_registrar_get_id_byname("tftp.error.code");
+    g_array_append_val(wanted, hf_http_request_method);
+    g_array_append_val(wanted, hf_http_response_code);
+    g_array_append_val(wanted, hf_http_file_data);
+    g_array_append_val(wanted, hf_http_location);
+    for (size_t k = 0; pref_follow_file_fetch && k < G_N_ELEMENTS(fetch_fields); k++) {
+        if (*fetch_fields[k] >= 0)
+            g_array_append_val(wanted, *fetch_fields[k]);
+    }
+    set_postdissector_wanted_hfids(cwmp_post_handle, wanted);
+}
+
+/* Every preference change: the ports, the wanted fields, and the values the Rust side keeps. */
 static void apply_prefs(void)
 {
     cwmp_rs_set_connreq_timeout(pref_connreq_timeout);
     apply_ports();
+    set_wanted_fields();
 }
 
 /* ---- Statistics: tshark -z cwmp,tree and -z cwmp_srt,tree (Statistics menu in the GUI) ----------- */
@@ -891,6 +1002,9 @@ static void register_rest(int proto)
         "ConnectionRequestPassword: checks the signature of UDP connection requests", &pref_cr_password);
     prefs_register_string_preference(m, "acs_password", "ACS password",
         "ManagementServer.Password: checks the signature of UDP lightweight notifications", &pref_acs_password);
+    prefs_register_bool_preference(m, "follow_file_fetch", "Follow file fetches of transfers",
+        "Link each Download, Upload and ScheduleDownload to the CPE's HTTP, FTP or TFTP fetch of its file and "
+        "name the outcome (reads non-CWMP traffic: costs time on every frame)", &pref_follow_file_fetch);
     prefs_register_uint_preference(m, "connreq_timeout", "Connection request timeout (seconds)",
         "A connection request that no Inform with 6 CONNECTION REQUEST follows within this many seconds "
         "is flagged (when the capture goes on that long)", 10, &pref_connreq_timeout);
@@ -967,18 +1081,7 @@ static void register_handoff(void)
     dissector_add_uint_with_preference("udp.port", CWMP_UDP_PORT, cwmp_udp_handle);
     heur_dissector_add("udp", dissect_udp_heur, "CWMP over UDP (connection requests, lightweight notifications)",
                        "cwmp_udp", proto_cwmp, HEURISTIC_ENABLE);
-    {
-        GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-        hf_http_request_method = proto_registrar_get_id_byname("http.request.method");
-        hf_http_response_code = proto_registrar_get_id_byname("http.response.code");
-        hf_http_file_data = proto_registrar_get_id_byname("http.file_data");
-        hf_http_location = proto_registrar_get_id_byname("http.location");
-        g_array_append_val(wanted, hf_http_request_method);
-        g_array_append_val(wanted, hf_http_response_code);
-        g_array_append_val(wanted, hf_http_file_data);
-        g_array_append_val(wanted, hf_http_location);
-        set_postdissector_wanted_hfids(cwmp_post_handle, wanted);
-    }
+    set_wanted_fields();
     heur_dissector_add("http", dissect_heur, "CWMP over HTTP", "cwmp_http", proto_cwmp, HEURISTIC_ENABLE);
     cwmp_views_handoff();
 }

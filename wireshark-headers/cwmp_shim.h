@@ -117,6 +117,21 @@ typedef struct cwmp_http_msg {
     const char *location;         /* responses with a Location header, else NULL */
 } cwmp_http_msg_t;
 
+/* What non-CWMP traffic tells about the fetch of a transfer's file (preference cwmp.follow_file_fetch). */
+enum {
+    CWMP_FILE_FETCH = 1,          /* a request for `url`: HTTP (full URI), FTP RETR/STOR, TFTP RRQ/WRQ */
+    CWMP_FILE_HTTP_OUTCOME = 2,   /* an HTTP response `code` to the request in `request_frame` */
+    CWMP_FILE_FTP_REPLY = 3,      /* an FTP reply `code` on the connection */
+    CWMP_FILE_TFTP_ERROR = 4      /* a TFTP error `code` sent to the frame's destination */
+};
+typedef struct cwmp_file_fact {
+    int32_t kind;
+    uint32_t code;
+    uint32_t request_frame;
+    const char *url;
+} cwmp_file_fact_t;
+#define CWMP_MAX_FILE_FACTS 8
+
 /* The HTTP messages of one frame, for the session logic (empty POST, end of session, 401, ...). */
 typedef struct cwmp_http_input {
     uint32_t frame;
@@ -127,6 +142,8 @@ typedef struct cwmp_http_input {
     int32_t cwmp_port;            /* the connection uses a CWMP TCP port */
     cwmp_addr_t src;
     cwmp_addr_t dst;
+    uint32_t n_facts;
+    const cwmp_file_fact_t *facts;
     uint32_t n_msgs;
     const cwmp_http_msg_t *msgs;
 } cwmp_http_input_t;

@@ -16,7 +16,7 @@ use super::register::{ei, ett, hf};
 use crate::cwmp::Limits;
 use crate::dissector::{self, HttpKind, Packet, Prefs, Verdict, Via};
 use crate::fields::{Expert, ALL_EXPERTS, ALL_FIELDS};
-use crate::session::{At, HttpMessage, Tracker, Ts};
+use crate::session::{At, FileFact, HttpMessage, Tracker, Ts};
 use crate::tree::{OpCode, TreeOps, NO_TEXT};
 
 /// Session state of the open capture file. Wireshark dissects on one thread; the mutex only makes the
@@ -407,10 +407,38 @@ pub unsafe extern "C" fn cwmp_rs_http(
             src: ip(&input.src),
             dst: ip(&input.dst),
         };
+        let raw_facts: &[ws::cwmp_file_fact_t] = if input.facts.is_null() || input.n_facts == 0 {
+            &[]
+        } else {
+            // SAFETY: the shim passes an array of n_facts entries that outlives this call.
+            unsafe { std::slice::from_raw_parts(input.facts, input.n_facts as usize) }
+        };
+        let facts: Vec<FileFact> = raw_facts
+            .iter()
+            .filter_map(|f| {
+                let code = u16::try_from(f.code).unwrap_or(0);
+                match f.kind {
+                    k if k == ws::CWMP_FILE_FETCH as i32 => Some(FileFact::Fetch {
+                        url: cstr(f.url)?.to_owned(),
+                    }),
+                    k if k == ws::CWMP_FILE_HTTP_OUTCOME as i32 => Some(FileFact::HttpOutcome {
+                        request_frame: f.request_frame,
+                        code,
+                    }),
+                    k if k == ws::CWMP_FILE_FTP_REPLY as i32 => Some(FileFact::FtpReply { code }),
+                    k if k == ws::CWMP_FILE_TFTP_ERROR as i32 => Some(FileFact::TftpError { code }),
+                    _ => None,
+                }
+            })
+            .collect();
         if std::env::var_os("CWMP_DEBUG").is_some() {
-            eprintln!("cwmp_rs_http {at:?} {msgs:?} port={}", input.cwmp_port);
+            eprintln!(
+                "cwmp_rs_http {at:?} {msgs:?} {facts:?} port={}",
+                input.cwmp_port
+            );
         }
         with_tracker(|t| {
+            t.on_file_facts(at, &facts);
             super::views::with_views(|v| {
                 dissector::dissect_http_viewed(at, &msgs, input.cwmp_port != 0, t, Some(v))
             })
