@@ -139,6 +139,9 @@ pub struct InformFacts<'a> {
     pub label: &'a str,
 }
 
+/// A pending transfer: its device, and its key there (the completion it expects, its CommandKey).
+type TransferRef = (DeviceKey, (Completion, String));
+
 /// The kind of completion a request expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Completion {
@@ -292,9 +295,9 @@ pub struct Follow {
     unanswered_connreqs: HashMap<(u32, u16), (Ts, Option<DeviceKey>)>,
     /// Pending transfers by the last segment of their URL, for file fetches (stale entries are
     /// skipped when read).
-    fetch_index: HashMap<String, Vec<(DeviceKey, (Completion, String))>>,
+    fetch_index: HashMap<String, Vec<TransferRef>>,
     /// Fetches waiting for their outcome, by the frame that asked.
-    fetches: HashMap<u32, (DeviceKey, (Completion, String))>,
+    fetches: HashMap<u32, TransferRef>,
     last_ts: Option<Ts>,
     /// Seconds without an Inform after which a connection request counts as unanswered.
     pub connreq_timeout: u32,
