@@ -83,6 +83,15 @@ _Static_assert(offsetof(cwmp_sa_item_t, line_style) == 0x7c, "seq_analysis_item_
 _Static_assert(offsetof(cwmp_sa_info_t, items) == 0x10, "seq_analysis_info_t.items");
 #endif
 
+/* A -z statistic's init callback returns whether it started from 4.6 on, nothing before. */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 6)
+typedef bool cwmp_stat_init_ret;
+#define CWMP_STAT_INIT_DONE(ok) return (ok)
+#else
+typedef void cwmp_stat_init_ret;
+#define CWMP_STAT_INIT_DONE(ok) return
+#endif
+
 /* A field's value inside a field_info: embedded in 4.0, a pointer from 4.2 on. */
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
 #define CWMP_VIEWS_FVALUE(fi) ((fi)->value)
@@ -336,7 +345,7 @@ static void changes_finish(void *tapdata)
     g_free(c);
 }
 
-static void changes_init(const char *opt_arg, void *userdata _U_)
+static cwmp_stat_init_ret changes_init(const char *opt_arg, void *userdata _U_)
 {
     changes_log_t *c = g_new0(changes_log_t, 1);
     const char *filter = NULL;
@@ -351,7 +360,9 @@ static void changes_init(const char *opt_arg, void *userdata _U_)
         g_string_free(err, TRUE);
         g_array_free(c->frames, TRUE);
         g_free(c);
+        CWMP_STAT_INIT_DONE(FALSE);
     }
+    CWMP_STAT_INIT_DONE(TRUE);
 }
 
 static tap_param changes_params[] = {
