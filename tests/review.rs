@@ -153,9 +153,15 @@ fn non_cwmp_bodies_fall_back_like_stock_http() {
         let path = p(&pcap);
         for disabled in ["xml", "cwmp"] {
             let args = ["-n", "-r", &path, "-V", "--disable-protocol", disabled];
-            let (with, _, ok1) = tshark_raw(&args, true);
-            let (stock, _, ok2) = tshark_raw(&args, false);
-            assert!(ok1 && ok2);
+            let (with, err1, ok1) = tshark_raw(&args, true);
+            // Stock tshark has no cwmp protocol to disable (4.4 and later refuse the option).
+            let stock_args = if disabled == "cwmp" {
+                &args[..4]
+            } else {
+                &args[..]
+            };
+            let (stock, err2, ok2) = tshark_raw(stock_args, false);
+            assert!(ok1 && ok2, "{err1}\n{err2}");
             assert!(
                 with == stock,
                 "{tag}, --disable-protocol {disabled}: -V differs from stock\n--- plugin:\n{with}\n--- stock:\n{stock}"
