@@ -524,14 +524,16 @@ static void devices_draw(void *tapdata _U_)
     }
 }
 
-static void devices_init(const char *opt_arg _U_, void *userdata _U_)
+static cwmp_stat_init_ret devices_init(const char *opt_arg _U_, void *userdata _U_)
 {
     GString *err = register_tap_listener("cwmp", &devices_listener, NULL, TL_REQUIRES_NOTHING, NULL,
                                          devices_packet, devices_draw, NULL);
     if (err != NULL) {
         fprintf(stderr, "tshark: Couldn't register " DEVICES_CLI " tap: %s\n", err->str);
         g_string_free(err, TRUE);
+        CWMP_STAT_INIT_DONE(FALSE);
     }
+    CWMP_STAT_INIT_DONE(TRUE);
 }
 
 static stat_tap_ui devices_ui = {
