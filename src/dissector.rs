@@ -190,10 +190,26 @@ pub fn dissect_in_session_with(
     tracker: &mut crate::session::Tracker,
     detail: Detail,
 ) -> Verdict {
-    let Some(msg) = parse_packet(p) else {
+    dissect_in_session_dm(p, at, tracker, detail, None)
+}
+
+/// [`dissect_in_session_with`], with the loaded data models applied to every parameter name (see
+/// [`crate::dmcheck`]); `None`, or an empty catalog, gives exactly the output without models.
+pub fn dissect_in_session_dm(
+    p: &Packet<'_>,
+    at: At,
+    tracker: &mut crate::session::Tracker,
+    detail: Detail,
+    models: Option<(&crate::datamodel::Catalog, &mut crate::dmcheck::DmSessions)>,
+) -> Verdict {
+    let Some(mut msg) = parse_packet(p) else {
         return Verdict::default();
     };
     let record = tracker.on_body(at, &msg);
+    if let Some((cat, devices)) = models {
+        let key = crate::dmcheck::device_key(Some(&record), &msg);
+        crate::dmcheck::annotate(&mut msg, cat, devices.device(&key), detail == Detail::Full);
+    }
     let mut v = verdict_with(p, &msg, Some(&record), detail);
     v.taps = tap_records(&msg, &record);
     v

@@ -300,6 +300,15 @@ field_table! {
     XmppTo => ("cwmp.xmpp_connection_request.to", "To", Str, None, "JID of the CPE (ManagementServer.ConnReqJabberID)"),
     XmppId => ("cwmp.xmpp_connection_request.id", "Stanza ID", Str, None, ""),
     XmlEncoding => ("cwmp.encoding", "Character Encoding", Str, None, "Character encoding used to decode the text"),
+    Dm => ("cwmp.dm", "Data Model", None, None, "What the loaded Broadband Forum data model says about a parameter or object name (generated; only with models loaded)"),
+    DmModel => ("cwmp.dm.model", "Model", Str, None, "The data model and version that defines the name, for example Device:2.17"),
+    DmPath => ("cwmp.dm.path", "Model Path", Str, None, "The name with instance numbers and aliases replaced by {i}, as the model writes it"),
+    DmType => ("cwmp.dm.type", "Base Type", Str, None, "The parameter's base type in the model (string, unsignedInt, boolean, dateTime, ...)"),
+    DmDataType => ("cwmp.dm.data_type", "Data Type", Str, None, "The named data type the model uses for the parameter, for example MACAddress"),
+    DmAccess => ("cwmp.dm.access", "Access", Str, None, "readOnly, readWrite or writeOnceReadOnly; for objects, whether the ACS may add and delete instances"),
+    DmUnits => ("cwmp.dm.units", "Units", Str, None, "The parameter's units in the model"),
+    DmDescription => ("cwmp.dm.description", "Description", Str, None, "The first sentence of the model's description, as plain text"),
+    DmStatus => ("cwmp.dm.status", "Status", Str, None, "deprecated, obsoleted or deleted (absent when current)"),
 }
 
 expert_table! {
@@ -356,6 +365,13 @@ expert_table! {
     UdpCrBadSig => ("cwmp.expert.bad_signature", Security, Warn, "Signature does not match the configured password"),
     UdpCrMalformed => ("cwmp.expert.udp_malformed", Malformed, Warn, "Malformed UDP connection request"),
     Internal => ("cwmp.expert.internal", Malformed, Error, "Internal error in the CWMP dissector"),
+    DmReadOnly => ("cwmp.expert.dm.read_only", Protocol, Warn, "The data model does not let the ACS write this"),
+    DmTypeMismatch => ("cwmp.expert.dm.type_mismatch", Protocol, Warn, "xsi:type differs from the data model's type"),
+    DmBadValue => ("cwmp.expert.dm.bad_value", Protocol, Warn, "Value does not fit the data model"),
+    DmUnknown => ("cwmp.expert.dm.unknown", Protocol, Note, "Name not defined by the device's data model"),
+    DmDeprecated => ("cwmp.expert.dm.deprecated", Deprecated, Note, "Deprecated, obsoleted or deleted in the data model"),
+    DmSecretDisclosed => ("cwmp.expert.dm.secret_disclosed", Security, Warn, "Hidden or secured parameter returned with a value"),
+    DmNewer => ("cwmp.expert.dm.newer", Protocol, Note, "Defined in a newer version of the data model than the device reports"),
 }
 
 impl Field {

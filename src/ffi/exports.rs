@@ -251,7 +251,10 @@ pub unsafe extern "C" fn cwmp_rs_dissect(input: *const ws::cwmp_input_t) -> *mut
         } else {
             dissector::Detail::ExpertsOnly
         };
-        with_tracker(|t| dissector::dissect_in_session_with(&packet, at, t, detail))
+        let folders = cstr(input.datamodel_dirs).unwrap_or("");
+        crate::dmcheck::with_models(folders, |dm| {
+            with_tracker(|t| dissector::dissect_in_session_dm(&packet, at, t, detail, dm))
+        })
     }));
     let verdict = match result {
         Ok(v) => v,
@@ -386,6 +389,7 @@ pub extern "C" fn cwmp_rs_reset() {
         *guard = None;
         let mut udp = UDP_STATE.lock().unwrap_or_else(|e| e.into_inner());
         *udp = None;
+        crate::dmcheck::reset_sessions();
     });
 }
 
