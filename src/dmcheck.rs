@@ -92,7 +92,9 @@ enum Use<'a> {
     Fault { code: Option<u32> },
     /// AddObject or DeleteObject.
     Object { add: bool },
-    /// Any other name (GPV/GPN/GPA names, attribute structs, ParameterInfoStruct).
+    /// A name the CPE lists (GetParameterNamesResponse, GetParameterAttributesResponse).
+    Listed,
+    /// Any other name (GPV/GPN/GPA names the ACS asks for, SetParameterAttributes).
     Name,
 }
 
@@ -102,6 +104,8 @@ struct Ctx<'a> {
     dev: &'a mut DeviceView,
     scratch: Scratch,
     full: bool,
+    /// The decoder already said the current value does not match its xsi:type.
+    value_flagged: bool,
 }
 
 /// Annotates every parameter and object name of `msg`. `full`: build the annotation items (a tree
@@ -116,6 +120,7 @@ pub fn annotate(msg: &mut Message, cat: &Catalog, dev: &mut DeviceView, full: bo
         dev,
         scratch: Scratch::new(),
         full,
+        value_flagged: false,
     };
     let dir = msg.direction;
     for rpc in &mut msg.rpcs {
@@ -246,6 +251,9 @@ fn walk(ctx: &mut Ctx<'_>, node: &mut Node, method: &str, kind: RpcKind, dir: Op
     let value = node.child_str(Field::ParameterValue).map(str::to_owned);
     let xsi = node.child_str(Field::ParameterType).map(str::to_owned);
     let code = node.child_u32(Field::SpvFaultCode);
+    ctx.value_flagged = node
+        .child(Field::ParameterValue)
+        .is_some_and(|v| v.issues.iter().any(|i| i.expert == Expert::BadValue));
     for i in 0..node.children.len() {
         let field = node.children[i].field;
         if matches!(
@@ -268,6 +276,7 @@ fn walk(ctx: &mut Ctx<'_>, node: &mut Node, method: &str, kind: RpcKind, dir: Op
                 (_, Field::ObjectName) if kind == RpcKind::Request => Use::Object {
                     add: method == "AddObject",
                 },
+                _ if dir == Some(Direction::CpeToAcs) => Use::Listed,
                 _ => Use::Name,
             };
             let child = &mut node.children[i];
@@ -354,14 +363,34 @@ fn checks(
     issues: &mut Vec<(Expert, String)>,
 ) {
     let mname = &model.name;
+    let device_version = ctx
+        .dev
+        .versions
+        .get(&*model.root)
+        .copied()
+        .filter(|v| v.0 == model.major);
     if item.status != Status::Current {
-        issues.push((
-            Expert::DmDeprecated,
-            format!("{path} is {} in {mname}", item.status.name()),
-        ));
+        // A CPE that reports a parameter of its own, older model version is right to: only when its
+        // version is known to be at least the one that deprecated the parameter is it flagged. What
+        // the ACS asks for or writes is always flagged.
+        let from_cpe = matches!(usage, Use::Report { .. } | Use::Listed);
+        let since_applies = match (device_version, item.status_since) {
+            (Some(d), Some(s)) => Some(d >= s),
+            _ => None,
+        };
+        if since_applies.unwrap_or(!from_cpe) {
+            let since = item
+                .status_since
+                .map(|(a, b)| format!(" since {}:{a}.{b}", model.root))
+                .unwrap_or_default();
+            issues.push((
+                Expert::DmDeprecated,
+                format!("{path} is {}{since} (in {mname})", item.status.name()),
+            ));
+        }
     }
-    if let (Some(v), Some(dv)) = (item.version, ctx.dev.versions.get(&*model.root)) {
-        if dv.0 == model.major && v > *dv {
+    if let (Some(v), Some(dv)) = (item.version, device_version.as_ref()) {
+        if v > *dv {
             issues.push((
                 Expert::DmNewer,
                 format!(
@@ -412,7 +441,7 @@ fn checks(
                 ));
             }
         }
-        Use::Name => {}
+        Use::Listed | Use::Name => {}
     }
 }
 
@@ -440,7 +469,10 @@ fn value_checks(
     }
     if let (Some(x), Some(want)) = (xsi, expected_xsd(item)) {
         let local = x.rsplit(':').next().unwrap_or(x);
-        if !local.is_empty() && Base::from_name(local) != Some(want) {
+        let got = Base::from_name(local);
+        // A list holding a single item is often sent with the item's own type: accepted.
+        let single_item = syntax.list && got == Some(syntax.base) && !value.contains(',');
+        if !local.is_empty() && got != Some(want) && !single_item {
             let shown = if syntax.list {
                 format!("list of {}", syntax.base.name())
             } else {
@@ -456,6 +488,10 @@ fn value_checks(
         return;
     }
     if let Some(p) = check::check_value(syntax, value) {
+        if ctx.value_flagged && matches!(p, check::Problem::NotOfType(_)) {
+            // Said once already, by the decoder's own xsi:type check.
+            return;
+        }
         issues.push((
             Expert::DmBadValue,
             format!("{name}: {}", p.describe(syntax)),

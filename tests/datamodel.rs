@@ -378,7 +378,7 @@ fn model_versions_and_life_cycle() {
     let has = |needle: &str| ex.iter().any(|e| e.contains(needle));
     assert!(has("Device.DeviceInfo.BootCount was added in Device:2.12, newer than the device's Device:2.4"), "{ex:#?}");
     assert!(
-        has("Device.DeviceInfo.LegacyCounter is deprecated"),
+        has("Device.DeviceInfo.LegacyCounter is deprecated since Device:2.3"),
         "{ex:#?}"
     );
     assert!(

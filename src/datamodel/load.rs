@@ -681,6 +681,7 @@ fn build(head: ModelHead, pending: Vec<Pending>, types: &HashMap<String, TypeDef
             units: syntax.as_ref().and_then(|s| s.units.as_deref()),
         };
         let description = markup::first_sentence(&p.description, &ctx);
+        let status_since = markup::status_since(&p.description, p.status.name());
         if let Some(t) = syntax.as_ref().and_then(|s| s.enum_ref.as_deref()) {
             enum_targets.insert(super::resolve_relative(&p.path, t).into_boxed_str());
         }
@@ -691,6 +692,7 @@ fn build(head: ModelHead, pending: Vec<Pending>, types: &HashMap<String, TypeDef
                 object: p.object,
                 access: p.access,
                 status: p.status,
+                status_since,
                 version: p.version,
                 forced_inform: p.forced_inform,
                 syntax,

@@ -95,6 +95,16 @@ fn template(inner: &str, ctx: &Context<'_>) -> String {
     }
 }
 
+/// The version in a life-cycle template (`{{deprecated|2.15|reason}}`, `{{obsoleted|2.17}}`) of a
+/// description, for the given status name.
+pub fn status_since(raw: &str, status: &str) -> Option<(u32, u32)> {
+    let open = format!("{{{{{status}|");
+    let at = raw.find(&open)? + open.len();
+    let rest = &raw[at..];
+    let end = rest.find(['|', '}'])?;
+    super::parse_version(rest[..end].trim())
+}
+
 fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
@@ -170,5 +180,17 @@ mod tests {
             "Note None"
         );
         assert_eq!(first_sentence("broken {{param", &ctx()), "broken param");
+        assert_eq!(
+            status_since(
+                "x {{deprecated|2.15|because}} {{obsoleted|2.17}}",
+                "obsoleted"
+            ),
+            Some((2, 17))
+        );
+        assert_eq!(
+            status_since("{{deprecated|2.15|b}}", "deprecated"),
+            Some((2, 15))
+        );
+        assert_eq!(status_since("none", "deprecated"), None);
     }
 }

@@ -179,6 +179,9 @@ pub struct Item {
     pub object: bool,
     pub access: Access,
     pub status: Status,
+    /// The model version that deprecated, obsoleted or deleted it, when its description says
+    /// (`{{deprecated|2.15|...}}`).
+    pub status_since: Option<(u32, u32)>,
     /// The model version that introduced it (own `version`, else its object's).
     pub version: Option<(u32, u32)>,
     pub forced_inform: bool,
