@@ -15,7 +15,9 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use memchr::memmem;
 
 use crate::cwmp::{Direction, Message, Node, RpcKind, Span, Value};
 use crate::datamodel::{
@@ -166,19 +168,27 @@ fn learn(msg: &Message, cat: &Catalog, dev: &mut DeviceView) {
 /// Names only one major version has: `Device.LAN.` and `Device.DeviceSummary` are Device:1 (TR-106),
 /// `VoiceProfile` is VoiceService:1; `Device.RootDataModelVersion` is Device:2.
 fn learn_name(name: &str, dev: &mut DeviceView) {
-    if name.starts_with("Device.") {
-        if name.starts_with("Device.LAN.") || name.starts_with("Device.DeviceSummary") {
-            dev.majors.entry("Device".into()).or_insert(1);
-        } else if name.starts_with("Device.RootDataModelVersion") {
-            dev.majors.entry("Device".into()).or_insert(2);
+    static VOICE: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(".VoiceService."));
+    if let Some(rest) = name.strip_prefix("Device.") {
+        if rest.starts_with("LAN.") || rest.starts_with("DeviceSummary") {
+            learn_major(dev, "Device", 1);
+        } else if rest.starts_with("RootDataModelVersion") {
+            learn_major(dev, "Device", 2);
         }
     }
-    if let Some(pos) = name.find(".VoiceService.") {
+    if let Some(pos) = VOICE.find(name.as_bytes()) {
         let rest = &name[pos + ".VoiceService.".len()..];
         let after = rest.split_once('.').map_or("", |(_, r)| r);
         if after.starts_with("VoiceProfile") {
-            dev.majors.entry("VoiceService".into()).or_insert(1);
+            learn_major(dev, "VoiceService", 1);
         }
+    }
+}
+
+fn learn_major(dev: &mut DeviceView, root: &str, major: u32) {
+    if !dev.majors.contains_key(root) {
+        dev.majors.insert(root.to_owned(), major);
     }
 }
 
@@ -237,6 +247,10 @@ fn remember_value(cat: &Catalog, name: &str, dev: &DeviceView, scratch: &mut Scr
     let Some(model) = model_for(cat, dev, r.root) else {
         return false;
     };
+    let leaf = r.rel.rsplit('.').next().unwrap_or("");
+    if !model.may_be_enum_target(leaf) {
+        return false;
+    }
     datamodel::normalise_into(r.rel, scratch_buf(scratch));
     model.is_enum_target(scratch.path())
 }

@@ -639,8 +639,10 @@ fn resolve(name: &str, types: &HashMap<String, TypeDef>, depth: u32) -> Facets {
 }
 
 fn build(head: ModelHead, pending: Vec<Pending>, types: &HashMap<String, TypeDef>) -> Model {
-    let mut items = HashMap::with_capacity(pending.len());
-    let mut enum_targets = std::collections::HashSet::new();
+    let mut items = super::PathMap::default();
+    items.reserve(pending.len());
+    let mut enum_targets = super::PathSet::default();
+    let mut enum_leaves = super::PathSet::default();
     for p in pending {
         let syntax = (!p.object).then(|| {
             let f = match &p.facets.type_ref {
@@ -683,7 +685,10 @@ fn build(head: ModelHead, pending: Vec<Pending>, types: &HashMap<String, TypeDef
         let description = markup::first_sentence(&p.description, &ctx);
         let status_since = markup::status_since(&p.description, p.status.name());
         if let Some(t) = syntax.as_ref().and_then(|s| s.enum_ref.as_deref()) {
-            enum_targets.insert(super::resolve_relative(&p.path, t).into_boxed_str());
+            let target = super::resolve_relative(&p.path, t);
+            let leaf = target.rsplit('.').next().unwrap_or("");
+            enum_leaves.insert(leaf.into());
+            enum_targets.insert(target.into_boxed_str());
         }
         let label = label(p.object, p.access, p.status, syntax.as_ref(), &description);
         items.insert(
@@ -709,6 +714,7 @@ fn build(head: ModelHead, pending: Vec<Pending>, types: &HashMap<String, TypeDef
         service: head.service,
         items,
         enum_targets,
+        enum_leaves,
     }
 }
 

@@ -18,7 +18,8 @@ const MAX_SENTENCE: usize = 300;
 
 /// The first sentence of `raw`, as plain text.
 pub fn first_sentence(raw: &str, ctx: &Context<'_>) -> String {
-    let plain = strip(raw, ctx);
+    // The first sentence ends within the first paragraph: the rest (often pages) is not read.
+    let plain = strip(first_paragraph(raw), ctx);
     let sentence = cut_sentence(&plain);
     if sentence.chars().count() > MAX_SENTENCE {
         let mut s: String = sentence.chars().take(MAX_SENTENCE).collect();
@@ -27,6 +28,25 @@ pub fn first_sentence(raw: &str, ctx: &Context<'_>) -> String {
     } else {
         sentence.to_owned()
     }
+}
+
+/// Up to the first blank line (after some text).
+fn first_paragraph(raw: &str) -> &str {
+    let body = raw.trim_start();
+    let b = body.as_bytes();
+    let mut i = 0;
+    while let Some(nl) = memchr::memchr(b'\n', &b[i..]) {
+        let at = i + nl;
+        let mut j = at + 1;
+        while j < b.len() && (b[j] == b' ' || b[j] == b'\t' || b[j] == b'\r') {
+            j += 1;
+        }
+        if j < b.len() && b[j] == b'\n' {
+            return &body[..at];
+        }
+        i = at + 1;
+    }
+    body
 }
 
 /// The whole description as plain text, whitespace collapsed.
@@ -180,6 +200,10 @@ mod tests {
             "Note None"
         );
         assert_eq!(first_sentence("broken {{param", &ctx()), "broken param");
+        assert_eq!(
+            first_sentence("  First part\n  goes on\n\n  Second. paragraph.", &ctx()),
+            "First part goes on"
+        );
         assert_eq!(
             status_since(
                 "x {{deprecated|2.15|because}} {{obsoleted|2.17}}",

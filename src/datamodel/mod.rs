@@ -17,9 +17,45 @@ pub mod check;
 mod load;
 mod markup;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
+
+use memchr::memmem;
+
+/// A small, fast hash for the model's path keys (trusted input from the model files, so no need for
+/// SipHash's flood resistance): FNV-1a over 8-byte words.
+#[derive(Default, Clone, Copy)]
+pub struct PathHasher(u64);
+
+impl Hasher for PathHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0000_0100_0000_01b3);
+            h ^= h >> 29;
+        }
+        for &b in chunks.remainder() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+}
+
+/// Maps and sets keyed by model paths.
+pub type PathMap<V> = HashMap<Box<str>, V, BuildHasherDefault<PathHasher>>;
+pub type PathSet = HashSet<Box<str>, BuildHasherDefault<PathHasher>>;
+
+static SERVICES: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(".Services."));
 
 pub use load::{LoadLimits, Warning};
 
@@ -203,15 +239,22 @@ pub struct Model {
     pub major: u32,
     pub minor: u32,
     pub service: bool,
-    items: HashMap<Box<str>, Item>,
+    items: PathMap<Item>,
     /// Normalised paths of the parameters some `enumerationRef` takes its values from.
-    enum_targets: std::collections::HashSet<Box<str>>,
+    enum_targets: PathSet,
+    /// Their last segments, to rule most names out before normalising them.
+    enum_leaves: PathSet,
 }
 
 impl Model {
     /// True when some parameter's valid values are this (normalised) parameter's value.
     pub fn is_enum_target(&self, normalised: &str) -> bool {
         self.enum_targets.contains(normalised)
+    }
+
+    /// False when no `enumerationRef` can point at a parameter with this last segment.
+    pub fn may_be_enum_target(&self, leaf: &str) -> bool {
+        self.enum_leaves.contains(leaf)
     }
 
     /// The definition of a normalised path (`Device.WiFi.SSID.{i}.SSID`, `Device.WiFi.SSID.{i}.`).
@@ -257,8 +300,11 @@ pub struct Route<'a> {
 /// Splits a name into its model and path: services mounted below `.Services.` find their service
 /// model; everything else belongs to its first segment's root model.
 pub fn route(name: &str) -> Option<Route<'_>> {
-    let first = name.split('.').next().filter(|s| !s.is_empty())?;
-    if let Some(pos) = name.find(".Services.") {
+    let first = &name[..name.find('.').unwrap_or(name.len())];
+    if first.is_empty() {
+        return None;
+    }
+    if let Some(pos) = SERVICES.find(name.as_bytes()) {
         let rel = &name[pos + ".Services.".len()..];
         // `Device.Services.VoiceServiceNumberOfEntries` is the root model's; a service needs a
         // segment after its name.
@@ -279,7 +325,9 @@ pub fn route(name: &str) -> Option<Route<'_>> {
 
 /// True when any segment of the name is vendor-specific (`X_...`): never judged against a model.
 pub fn is_vendor(name: &str) -> bool {
-    name.split('.').any(|s| s.starts_with("X_"))
+    let b = name.as_bytes();
+    memchr::memchr_iter(b'X', b)
+        .any(|i| b.get(i + 1) == Some(&b'_') && (i == 0 || b[i - 1] == b'.'))
 }
 
 /// Writes the normalised form of `name` into `out` (cleared first): instance numbers and alias
@@ -409,6 +457,7 @@ impl Catalog {
                     }
                     x.items.extend(m.items);
                     x.enum_targets.extend(m.enum_targets);
+                    x.enum_leaves.extend(m.enum_leaves);
                 }
                 None => self.models.push(m),
             }
