@@ -328,13 +328,16 @@ fn annotate_name(ctx: &mut Ctx<'_>, name_node: &mut Node, usage: Use<'_>) {
         push_issue(ctx, name_node, None, vec![(Expert::DmUnknown, text)]);
         return;
     };
-    let path = ctx.scratch.path().to_owned();
-    checks(ctx, name, &path, model, item, usage, &mut issues);
+    // The scratch buffer holds the normalised path: lent out, not copied, while the checks run.
+    let scratch = std::mem::take(&mut ctx.scratch);
+    let path = scratch.path();
+    checks(ctx, name, path, model, item, usage, &mut issues);
     let ann = if ctx.full {
-        Some(annotation(name_node.span, model, &path, item, usage))
+        Some(annotation(name_node.span, model, path, item, usage))
     } else {
         None
     };
+    ctx.scratch = scratch;
     push_issue(ctx, name_node, ann, issues);
 }
 
