@@ -190,10 +190,25 @@ pub fn dissect_in_session_with(
     tracker: &mut crate::session::Tracker,
     detail: Detail,
 ) -> Verdict {
-    dissect_in_session_viewed(p, at, tracker, None, detail)
+    dissect_in_session_dm(p, at, tracker, detail, None)
 }
 
-/// [`dissect_in_session_with`] that also feeds the session views (Flow Graph, Export Objects, change
+/// The loaded data models and the per-device state of their checks.
+pub type Models<'a> = (&'a crate::datamodel::Catalog, &'a mut crate::dmcheck::DmSessions);
+
+/// [`dissect_in_session_with`], with the loaded data models applied to every parameter name (see
+/// [`crate::dmcheck`]); `None`, or an empty catalog, gives exactly the output without models.
+pub fn dissect_in_session_dm(
+    p: &Packet<'_>,
+    at: At,
+    tracker: &mut crate::session::Tracker,
+    detail: Detail,
+    models: Option<Models<'_>>,
+) -> Verdict {
+    dissect_in_session_viewed(p, at, tracker, None, detail, models)
+}
+
+/// [`dissect_in_session_dm`] that also feeds the session views (Flow Graph, Export Objects, change
 /// log) when `views` is given.
 pub fn dissect_in_session_viewed(
     p: &Packet<'_>,
@@ -201,13 +216,18 @@ pub fn dissect_in_session_viewed(
     tracker: &mut crate::session::Tracker,
     views: Option<&mut crate::views::Views>,
     detail: Detail,
+    models: Option<Models<'_>>,
 ) -> Verdict {
-    let Some(msg) = parse_packet(p) else {
+    let Some(mut msg) = parse_packet(p) else {
         return Verdict::default();
     };
     let record = tracker.on_body(at, &msg);
     if let Some(views) = views {
         views.on_body(at, &msg, &record);
+    }
+    if let Some((cat, devices)) = models {
+        let key = crate::dmcheck::device_key(Some(&record), &msg);
+        crate::dmcheck::annotate(&mut msg, cat, devices.device(&key), detail == Detail::Full);
     }
     let mut v = verdict_with(p, &msg, Some(&record), detail);
     v.taps = tap_records(&msg, &record);

@@ -339,6 +339,15 @@ field_table! {
     ConnreqLatency => ("cwmp.connreq.latency", "Connection Request Latency", RelTime, None, "Time from the connection request to the device's Inform"),
     ConnreqUndecided => ("cwmp.connreq.undecided", "Undecided", Str, None, "The capture ends before the connection request's timeout"),
     PeriodicInterval => ("cwmp.periodic.interval", "Periodic Interval", RelTime, None, "Time since the device's previous periodic session"),
+    Dm => ("cwmp.dm", "Data Model", None, None, "What the loaded Broadband Forum data model says about a parameter or object name (generated; only with models loaded)"),
+    DmModel => ("cwmp.dm.model", "Model", Str, None, "The data model and version that defines the name, for example Device:2.17"),
+    DmPath => ("cwmp.dm.path", "Model Path", Str, None, "The name with instance numbers and aliases replaced by {i}, as the model writes it"),
+    DmType => ("cwmp.dm.type", "Base Type", Str, None, "The parameter's base type in the model (string, unsignedInt, boolean, dateTime, ...)"),
+    DmDataType => ("cwmp.dm.data_type", "Data Type", Str, None, "The named data type the model uses for the parameter, for example MACAddress"),
+    DmAccess => ("cwmp.dm.access", "Access", Str, None, "readOnly, readWrite or writeOnceReadOnly; for objects, whether the ACS may add and delete instances"),
+    DmUnits => ("cwmp.dm.units", "Units", Str, None, "The parameter's units in the model"),
+    DmDescription => ("cwmp.dm.description", "Description", Str, None, "The first sentence of the model's description, as plain text"),
+    DmStatus => ("cwmp.dm.status", "Status", Str, None, "deprecated, obsoleted or deleted (absent when current)"),
 }
 
 expert_table! {
@@ -470,6 +479,20 @@ expert_table! {
         "A provisioning loop: the change never sticks, or the ACS never learns that it did."),
     FollowCapped => ("cwmp.expert.follow_capped", Undecoded, Note, "Per-device history limit reached",
         "Older history of the device is dropped; links to it are not made."),
+    DmReadOnly => ("cwmp.expert.dm.read_only", Protocol, Warn, "The data model does not let the ACS write this",
+        "The CPE refuses the write (fault 9008): an ACS that sends it has a bug."),
+    DmTypeMismatch => ("cwmp.expert.dm.type_mismatch", Protocol, Warn, "xsi:type differs from the data model's type",
+        "A strict CPE refuses the value (fault 9006) or converts it in its own way."),
+    DmBadValue => ("cwmp.expert.dm.bad_value", Protocol, Warn, "Value does not fit the data model",
+        "The CPE refuses the value (fault 9007) or stores a setting it cannot use."),
+    DmUnknown => ("cwmp.expert.dm.unknown", Protocol, Note, "Name not defined by the device's data model",
+        "The name may come from a model version or vendor extension that is not loaded; worth a look, not a failure."),
+    DmDeprecated => ("cwmp.expert.dm.deprecated", Deprecated, Note, "Deprecated, obsoleted or deleted in the data model",
+        "Still answered by most CPEs, but due to go away in later models."),
+    DmSecretDisclosed => ("cwmp.expert.dm.secret_disclosed", Security, Warn, "Hidden or secured parameter returned with a value",
+        "A secret the model hides in transit is in the capture: a security observation."),
+    DmNewer => ("cwmp.expert.dm.newer", Protocol, Note, "Defined in a newer version of the data model than the device reports",
+        "The device reports an older model version; the name may not exist on it."),
 }
 
 impl Field {

@@ -20,6 +20,7 @@
 #include <epan/proto.h>
 #include <epan/expert.h>
 #include <epan/prefs.h>
+#include <wsutil/filesystem.h>
 #include <epan/exceptions.h>
 #include <epan/stats_tree.h>
 #include <epan/tap.h>
@@ -125,6 +126,7 @@ static guint registered_tls_port;
 static const char *pref_cr_password = "";
 static const char *pref_acs_password = "";
 static guint pref_connreq_timeout = 30;
+static const char *pref_datamodel_path = "";
 static dissector_handle_t http_tls_handle;
 static dissector_handle_t cwmp_udp_handle;
 static int cwmp_tap_id = -1;
@@ -377,6 +379,28 @@ static gboolean show_output(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     return TRUE;
 }
 
+/* Where data-model XML files are read from: the personal configuration folder's cwmp/datamodels, the
+ * global data folder's cwmp/datamodels, then the folders of the cwmp.datamodel_path preference, joined
+ * with the platform's path-list separator. Rebuilt when the preference changes; the Rust side loads
+ * the files at first need and again whenever this list changes. */
+static const char *datamodel_dirs(void)
+{
+    static char *dirs;
+    static char *dirs_pref;
+    const char *pref = pref_datamodel_path != NULL ? pref_datamodel_path : "";
+    if (dirs == NULL || dirs_pref == NULL || strcmp(dirs_pref, pref) != 0) {
+        char *pers = get_persconffile_path("cwmp" G_DIR_SEPARATOR_S "datamodels", FALSE);
+        char *global = get_datafile_path("cwmp" G_DIR_SEPARATOR_S "datamodels");
+        g_free(dirs);
+        g_free(dirs_pref);
+        dirs = g_strjoin(G_SEARCHPATH_SEPARATOR_S, pers, global, pref, NULL);
+        dirs_pref = g_strdup(pref);
+        g_free(pers);
+        g_free(global);
+    }
+    return dirs;
+}
+
 /* Dissects one HTTP body. Returns the bytes consumed, or 0 when the body is not CWMP. */
 static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, int via)
 {
@@ -410,6 +434,7 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.pref_max_body = pref_max_body;
     in.pref_max_depth = pref_max_depth;
     in.pref_max_items = pref_max_items;
+    in.datamodel_dirs = datamodel_dirs();
 
     out = cwmp_rs_dissect(&in);
     if (!show_output(tvb, pinfo, tree, out, TRUE, data, INFO_BODY))
@@ -1008,6 +1033,10 @@ static void register_rest(int proto)
     prefs_register_uint_preference(m, "connreq_timeout", "Connection request timeout (seconds)",
         "A connection request that no Inform with 6 CONNECTION REQUEST follows within this many seconds "
         "is flagged (when the capture goes on that long)", 10, &pref_connreq_timeout);
+    prefs_register_string_preference(m, "datamodel_path", "Data model folders",
+        "Folders of Broadband Forum data-model XML files (tr-181-*-cwmp-full.xml, ...), separated by the "
+        "platform's path-list separator; read in addition to cwmp/datamodels in the personal configuration "
+        "and global data folders", &pref_datamodel_path);
     prefs_register_bool_preference(m, "xml_tree", "Show the XML tree of CWMP bodies",
         "Also show Wireshark's generic XML tree below the CWMP tree", &pref_xml_tree);
     prefs_register_uint_preference(m, "max_body_size", "Largest body decoded (bytes)",

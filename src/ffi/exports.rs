@@ -348,9 +348,12 @@ pub unsafe extern "C" fn cwmp_rs_dissect(input: *const ws::cwmp_input_t) -> *mut
         } else {
             dissector::Detail::ExpertsOnly
         };
-        with_tracker(|t| {
-            super::views::with_views(|v| {
-                dissector::dissect_in_session_viewed(&packet, at, t, Some(v), detail)
+        let folders = cstr(input.datamodel_dirs).unwrap_or("");
+        crate::dmcheck::with_models(folders, |dm| {
+            with_tracker(|t| {
+                super::views::with_views(|v| {
+                    dissector::dissect_in_session_viewed(&packet, at, t, Some(v), detail, dm)
+                })
             })
         })
     }));
@@ -538,6 +541,7 @@ pub extern "C" fn cwmp_rs_reset() {
         *guard = None;
         let mut udp = UDP_STATE.lock().unwrap_or_else(|e| e.into_inner());
         *udp = None;
+        crate::dmcheck::reset_sessions();
     });
 }
 

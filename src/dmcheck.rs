@@ -1,0 +1,654 @@
+//! The data model applied to decoded messages: one annotation per parameter or object name, and the
+//! checks that need the model (writes to read-only parameters, types, values, unknown and deprecated
+//! names, secrets returned in clear).
+//!
+//! PURE. Takes a decoded [`Message`], the loaded [`Catalog`] and what earlier messages taught about
+//! the device ([`DeviceView`]: which major version of each model it implements, its
+//! `RootDataModelVersion`, the values that `enumerationRef` parameters refer to), and adds generated
+//! nodes and issues to the message before it is rendered. It also keeps the loaded catalog for the
+//! process ([`with_models`]), reloading when the folders to read change.
+//!
+//! Names are judged only against a loaded model of the device's own root and major version: `Device:1`
+//! (TR-106, `Device.LAN.`, `Device.DeviceSummary`) is not `Device:2`, `VoiceService:1` (with
+//! `VoiceProfile`) is not `VoiceService:2`. Vendor names (`X_...` segments) are never judged.
+#![forbid(unsafe_code)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use memchr::memmem;
+
+use crate::cwmp::{Direction, Message, Node, RpcKind, Span, Value};
+use crate::datamodel::{
+    self, check, parse_version, route, Access, Base, Catalog, Found, Item, LoadLimits, Model,
+    Scratch, Status,
+};
+use crate::fields::{Expert, Field};
+
+/// What the capture has shown about one device's data models.
+#[derive(Debug, Default, Clone)]
+pub struct DeviceView {
+    /// Root or service name → the major version the device implements.
+    pub majors: HashMap<String, u32>,
+    /// Root or service name → the version the device reports (RootDataModelVersion, DeviceSummary).
+    pub versions: HashMap<String, (u32, u32)>,
+    /// Values of parameters that `enumerationRef`s point at, by concrete name.
+    pub values: HashMap<String, String>,
+}
+
+/// Devices of the open capture, by identity (OUI and serial number) or, before the Inform is seen,
+/// by session.
+#[derive(Debug, Default)]
+pub struct DmSessions {
+    devices: HashMap<String, DeviceView>,
+}
+
+impl DmSessions {
+    /// Most values remembered per device (enumerationRef targets only: a few dozen in practice).
+    const MAX_VALUES: usize = 4096;
+    /// Most devices remembered.
+    const MAX_DEVICES: usize = 100_000;
+
+    pub fn device(&mut self, key: &str) -> &mut DeviceView {
+        if !self.devices.contains_key(key) && self.devices.len() >= Self::MAX_DEVICES {
+            self.devices.clear();
+        }
+        self.devices.entry(key.to_owned()).or_default()
+    }
+}
+
+/// The key of a message's device: its identity when the session knows it.
+pub fn device_key(rec: Option<&crate::session::Record>, msg: &Message) -> String {
+    if let Some(d) = rec
+        .and_then(|r| r.device.as_deref())
+        .or(msg.device.as_ref())
+    {
+        return format!("{}-{}", d.oui, d.serial_number);
+    }
+    match rec.and_then(|r| r.session) {
+        Some(s) => format!("session {s}"),
+        None => String::new(),
+    }
+}
+
+/// How a name is used, which decides the checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use<'a> {
+    /// A value the ACS writes (SetParameterValues).
+    Write {
+        value: &'a str,
+        xsi: Option<&'a str>,
+    },
+    /// A value the CPE reports (Inform, GetParameterValuesResponse).
+    Report {
+        value: &'a str,
+        xsi: Option<&'a str>,
+    },
+    /// A value of unknown direction.
+    Value {
+        value: &'a str,
+        xsi: Option<&'a str>,
+    },
+    /// A SetParameterValuesFault entry.
+    Fault { code: Option<u32> },
+    /// AddObject or DeleteObject.
+    Object { add: bool },
+    /// A name the CPE lists (GetParameterNamesResponse, GetParameterAttributesResponse).
+    Listed,
+    /// Any other name (GPV/GPN/GPA names the ACS asks for, SetParameterAttributes).
+    Name,
+}
+
+/// One message's annotation work.
+struct Ctx<'a> {
+    cat: &'a Catalog,
+    dev: &'a mut DeviceView,
+    scratch: Scratch,
+    full: bool,
+    /// The decoder already said the current value does not match its xsi:type.
+    value_flagged: bool,
+}
+
+/// Annotates every parameter and object name of `msg`. `full`: build the annotation items (a tree
+/// someone reads); otherwise only the expert items, attached to the name itself.
+pub fn annotate(msg: &mut Message, cat: &Catalog, dev: &mut DeviceView, full: bool) {
+    if cat.is_empty() {
+        return;
+    }
+    learn(msg, cat, dev);
+    let mut ctx = Ctx {
+        cat,
+        dev,
+        scratch: Scratch::new(),
+        full,
+        value_flagged: false,
+    };
+    let dir = msg.direction;
+    for rpc in &mut msg.rpcs {
+        let method = rpc.name.as_str();
+        let kind = rpc.kind;
+        walk(&mut ctx, &mut rpc.node, method, kind, dir);
+    }
+}
+
+/// The evidence of a message about the device's models, before any name is judged.
+fn learn(msg: &Message, cat: &Catalog, dev: &mut DeviceView) {
+    let mut scratch = Scratch::new();
+    let from_cpe = msg.direction == Some(Direction::CpeToAcs);
+    for n in msg.nodes() {
+        match n.field {
+            Field::Parameter => {
+                let name = n.child_str(Field::ParameterName).unwrap_or("");
+                let value = n.child_str(Field::ParameterValue).unwrap_or("");
+                learn_name(name, dev);
+                if name.ends_with(".RootDataModelVersion") && from_cpe {
+                    if let Some(v) = parse_version(value) {
+                        dev.majors.insert("Device".into(), v.0);
+                        dev.versions.insert("Device".into(), v);
+                    }
+                } else if name.ends_with(".DeviceSummary") && from_cpe {
+                    learn_summary(value, dev);
+                }
+                if from_cpe
+                    && dev.values.len() < DmSessions::MAX_VALUES
+                    && remember_value(cat, name, dev, &mut scratch)
+                {
+                    dev.values.insert(name.to_owned(), value.to_owned());
+                }
+            }
+            Field::ParameterName | Field::ParameterPath | Field::ObjectName => {
+                learn_name(n.as_str().unwrap_or(""), dev);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Names only one major version has: `Device.LAN.` and `Device.DeviceSummary` are Device:1 (TR-106),
+/// `VoiceProfile` is VoiceService:1; `Device.RootDataModelVersion` is Device:2.
+fn learn_name(name: &str, dev: &mut DeviceView) {
+    static VOICE: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(".VoiceService."));
+    if let Some(rest) = name.strip_prefix("Device.") {
+        if rest.starts_with("LAN.") || rest.starts_with("DeviceSummary") {
+            learn_major(dev, "Device", 1);
+        } else if rest.starts_with("RootDataModelVersion") {
+            learn_major(dev, "Device", 2);
+        }
+    }
+    if let Some(pos) = VOICE.find(name.as_bytes()) {
+        let rest = &name[pos + ".VoiceService.".len()..];
+        let after = rest.split_once('.').map_or("", |(_, r)| r);
+        if after.starts_with("VoiceProfile") {
+            learn_major(dev, "VoiceService", 1);
+        }
+    }
+}
+
+fn learn_major(dev: &mut DeviceView, root: &str, major: u32) {
+    if !dev.majors.contains_key(root) {
+        dev.majors.insert(root.to_owned(), major);
+    }
+}
+
+/// `DeviceSummary` (TR-106 section 3.7): `InternetGatewayDevice:1.4[](Baseline:1), VoiceService:1.0[1](...)`.
+fn learn_summary(value: &str, dev: &mut DeviceView) {
+    let mut depth = 0i32;
+    let mut start = 0;
+    let bytes = value.as_bytes();
+    let mut parts = Vec::new();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            b',' if depth <= 0 => {
+                parts.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&value[start..]);
+    for p in parts {
+        let head = p.trim().split(['[', '(']).next().unwrap_or("");
+        let Some((root, ver)) = head.split_once(':') else {
+            continue;
+        };
+        if root.is_empty() || !root.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            continue;
+        }
+        if let Some(v) = parse_version(ver) {
+            dev.majors.insert(root.to_owned(), v.0);
+            dev.versions.insert(root.to_owned(), v);
+        }
+    }
+}
+
+/// The model a name is judged against, for this device: `None` when no model of the device's major
+/// version for that root is loaded.
+fn model_for<'c>(cat: &'c Catalog, dev: &DeviceView, root: &str) -> Option<&'c Model> {
+    match dev.majors.get(root) {
+        Some(&major) => cat.model(root, major),
+        // Without evidence: `Device.` is Device:2; any other root, its newest loaded major.
+        None if root == "Device" => cat.model(root, 2),
+        None => cat
+            .models
+            .iter()
+            .filter(|m| &*m.root == root)
+            .max_by_key(|m| m.major),
+    }
+}
+
+fn remember_value(cat: &Catalog, name: &str, dev: &DeviceView, scratch: &mut Scratch) -> bool {
+    let Some(r) = route(name) else {
+        return false;
+    };
+    let Some(model) = model_for(cat, dev, r.root) else {
+        return false;
+    };
+    let leaf = r.rel.rsplit('.').next().unwrap_or("");
+    if !model.may_be_enum_target(leaf) {
+        return false;
+    }
+    datamodel::normalise_into(r.rel, scratch_buf(scratch));
+    model.is_enum_target(scratch.path())
+}
+
+fn scratch_buf(s: &mut Scratch) -> &mut String {
+    s.buf_mut()
+}
+
+fn walk(ctx: &mut Ctx<'_>, node: &mut Node, method: &str, kind: RpcKind, dir: Option<Direction>) {
+    let parent = node.field;
+    // The values the name's checks need, read before the children are borrowed mutably.
+    let value = node.child_str(Field::ParameterValue).map(str::to_owned);
+    let xsi = node.child_str(Field::ParameterType).map(str::to_owned);
+    let code = node.child_u32(Field::SpvFaultCode);
+    ctx.value_flagged = node
+        .child(Field::ParameterValue)
+        .is_some_and(|v| v.issues.iter().any(|i| i.expert == Expert::BadValue));
+    for i in 0..node.children.len() {
+        let field = node.children[i].field;
+        if matches!(
+            field,
+            Field::ParameterName | Field::ParameterPath | Field::ObjectName
+        ) {
+            let usage = match (parent, field) {
+                (Field::Parameter, _) => {
+                    let v = value.as_deref().unwrap_or("");
+                    let x = xsi.as_deref();
+                    if method == "SetParameterValues" && kind == RpcKind::Request {
+                        Use::Write { value: v, xsi: x }
+                    } else if dir == Some(Direction::CpeToAcs) {
+                        Use::Report { value: v, xsi: x }
+                    } else {
+                        Use::Value { value: v, xsi: x }
+                    }
+                }
+                (Field::SpvFault, _) => Use::Fault { code },
+                (_, Field::ObjectName) if kind == RpcKind::Request => Use::Object {
+                    add: method == "AddObject",
+                },
+                _ if dir == Some(Direction::CpeToAcs) => Use::Listed,
+                _ => Use::Name,
+            };
+            let child = &mut node.children[i];
+            annotate_name(ctx, child, usage);
+        } else if !node.children[i].children.is_empty() {
+            walk(ctx, &mut node.children[i], method, kind, dir);
+        }
+    }
+}
+
+fn annotate_name(ctx: &mut Ctx<'_>, name_node: &mut Node, usage: Use<'_>) {
+    let Some(name) = name_node.as_str() else {
+        return;
+    };
+    if name.is_empty() || datamodel::is_vendor(name) {
+        return;
+    }
+    let Some(r) = route(name) else {
+        return;
+    };
+    let Some(model) = model_for(ctx.cat, ctx.dev, r.root) else {
+        // No model of this root (or of the device's major version) is loaded: nothing to say.
+        return;
+    };
+    let found = Catalog::lookup_in(model, r.rel, &mut ctx.scratch);
+    let mut issues: Vec<(Expert, String)> = Vec::new();
+    let Some(Found { model, item }) = found else {
+        // TR-069 3.6.1: a partial path names an object; a table named without an instance is fine
+        // (handled by the lookup). Anything else is unknown to this model.
+        let text = format!(
+            "{name} is not defined in {} (as {})",
+            model.name,
+            ctx.scratch.path()
+        );
+        push_issue(ctx, name_node, None, vec![(Expert::DmUnknown, text)]);
+        return;
+    };
+    // The scratch buffer holds the normalised path: lent out, not copied, while the checks run.
+    let scratch = std::mem::take(&mut ctx.scratch);
+    let path = scratch.path();
+    checks(ctx, name, path, model, item, usage, &mut issues);
+    let ann = if ctx.full {
+        Some(annotation(name_node.span, model, path, item, usage))
+    } else {
+        None
+    };
+    ctx.scratch = scratch;
+    push_issue(ctx, name_node, ann, issues);
+}
+
+fn push_issue(
+    ctx: &Ctx<'_>,
+    name_node: &mut Node,
+    ann: Option<Node>,
+    issues: Vec<(Expert, String)>,
+) {
+    match ann {
+        Some(mut a) => {
+            for (e, t) in issues {
+                a.issue(e, t);
+            }
+            name_node.children.push(a);
+        }
+        None => {
+            let _ = ctx;
+            for (e, t) in issues {
+                name_node.issue(e, t);
+            }
+        }
+    }
+}
+
+/// The xsi:type a value of this syntax is sent with (lists are strings).
+fn expected_xsd(item: &Item) -> Option<Base> {
+    let s = item.syntax.as_ref()?;
+    Some(if s.list { Base::String } else { s.base })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn checks(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    path: &str,
+    model: &Model,
+    item: &Item,
+    usage: Use<'_>,
+    issues: &mut Vec<(Expert, String)>,
+) {
+    let mname = &model.name;
+    let device_version = ctx
+        .dev
+        .versions
+        .get(&*model.root)
+        .copied()
+        .filter(|v| v.0 == model.major);
+    if item.status != Status::Current {
+        // A CPE that reports a parameter of its own, older model version is right to: only when its
+        // version is known to be at least the one that deprecated the parameter is it flagged. What
+        // the ACS asks for or writes is always flagged.
+        let from_cpe = matches!(usage, Use::Report { .. } | Use::Listed);
+        let since_applies = match (device_version, item.status_since) {
+            (Some(d), Some(s)) => Some(d >= s),
+            _ => None,
+        };
+        if since_applies.unwrap_or(!from_cpe) {
+            let since = item
+                .status_since
+                .map(|(a, b)| format!(" since {}:{a}.{b}", model.root))
+                .unwrap_or_default();
+            issues.push((
+                Expert::DmDeprecated,
+                format!("{path} is {}{since} (in {mname})", item.status.name()),
+            ));
+        }
+    }
+    if let (Some(v), Some(dv)) = (item.version, device_version.as_ref()) {
+        if v > *dv {
+            issues.push((
+                Expert::DmNewer,
+                format!(
+                    "{path} was added in {}:{}.{}, newer than the device's {}:{}.{}",
+                    model.root, v.0, v.1, model.root, dv.0, dv.1
+                ),
+            ));
+        }
+    }
+    match usage {
+        Use::Write { value, xsi } => {
+            if !item.object && item.access == Access::ReadOnly {
+                issues.push((
+                    Expert::DmReadOnly,
+                    format!("{path} is readOnly in {mname}: the CPE will refuse to set it (9008)"),
+                ));
+            }
+            value_checks(ctx, name, item, value, xsi, false, issues);
+        }
+        Use::Report { value, xsi } => {
+            value_checks(ctx, name, item, value, xsi, true, issues);
+        }
+        Use::Value { value, xsi } => value_checks(ctx, name, item, value, xsi, false, issues),
+        Use::Fault { code } => {
+            if !item.object && item.access == Access::ReadOnly {
+                let text = match code {
+                    Some(9008) => format!(
+                        "{path} is readOnly in {mname}: the CPE's fault 9008 agrees with the model"
+                    ),
+                    Some(c) => format!(
+                        "{path} is readOnly in {mname}: 9008 (not writable) expected, the CPE answered {c}"
+                    ),
+                    None => format!("{path} is readOnly in {mname}"),
+                };
+                issues.push((Expert::DmReadOnly, text));
+            }
+        }
+        Use::Object { add } => {
+            if item.object && item.access != Access::ReadWrite {
+                let what = if add {
+                    "add instances to"
+                } else {
+                    "delete instances of"
+                };
+                issues.push((
+                    Expert::DmReadOnly,
+                    format!("{path} is readOnly in {mname}: the ACS may not {what} it"),
+                ));
+            }
+        }
+        Use::Listed | Use::Name => {}
+    }
+}
+
+fn value_checks(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    item: &Item,
+    value: &str,
+    xsi: Option<&str>,
+    from_cpe: bool,
+    issues: &mut Vec<(Expert, String)>,
+) {
+    let Some(syntax) = item.syntax.as_ref() else {
+        return;
+    };
+    let secret = syntax.hidden || syntax.secured;
+    if from_cpe && secret && !value.is_empty() {
+        issues.push((
+            Expert::DmSecretDisclosed,
+            format!(
+                "{name} is {} in the model: the CPE must return it empty, it returned a value",
+                if syntax.hidden { "hidden" } else { "secured" }
+            ),
+        ));
+    }
+    if let (Some(x), Some(want)) = (xsi, expected_xsd(item)) {
+        let local = x.rsplit(':').next().unwrap_or(x);
+        let got = Base::from_name(local);
+        // A list holding a single item is often sent with the item's own type: accepted.
+        let single_item = syntax.list && got == Some(syntax.base) && !value.contains(',');
+        if !local.is_empty() && got != Some(want) && !single_item {
+            let shown = if syntax.list {
+                format!("list of {}", syntax.base.name())
+            } else {
+                want.name().to_owned()
+            };
+            issues.push((
+                Expert::DmTypeMismatch,
+                format!("{x} sent for a {shown} (model type xsd:{})", want.name()),
+            ));
+        }
+    }
+    if secret && value.is_empty() {
+        return;
+    }
+    if let Some(p) = check::check_value(syntax, value) {
+        if ctx.value_flagged && matches!(p, check::Problem::NotOfType(_)) {
+            // Said once already, by the decoder's own xsi:type check.
+            return;
+        }
+        issues.push((
+            Expert::DmBadValue,
+            format!("{name}: {}", p.describe(syntax)),
+        ));
+        return;
+    }
+    if let Some(target) = syntax.enum_ref.as_deref() {
+        let target = datamodel::resolve_relative(name, target);
+        if let Some(allowed) = ctx.dev.values.get(&target) {
+            let ok = |item: &str| {
+                syntax.enum_ref_null.as_deref() == Some(item)
+                    || allowed.split(',').any(|a| a.trim() == item)
+            };
+            let items: Vec<&str> = if syntax.list {
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            } else {
+                vec![value]
+            };
+            if let Some(bad) = items.into_iter().find(|i| !ok(i)) {
+                issues.push((
+                    Expert::DmBadValue,
+                    format!(
+                        "{name}: \"{bad}\" is not among the values of {target} (\"{allowed}\")"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The annotation item: one generated item whose label says it all, with the `cwmp.dm.*` fields
+/// below it.
+fn annotation(span: Span, model: &Model, path: &str, item: &Item, usage: Use<'_>) -> Node {
+    let value = match usage {
+        Use::Write { value, .. } | Use::Report { value, .. } | Use::Value { value, .. } => {
+            Some(value)
+        }
+        _ => None,
+    };
+    let mut label = String::with_capacity(item.label.len() + 24);
+    label.push('[');
+    label.push_str(&item.label);
+    label.push(']');
+    if let (Some(v), Some(s)) = (value, item.syntax.as_ref()) {
+        if s.base == Base::Boolean && !s.list {
+            match v.trim() {
+                "1" | "true" => label.push_str(" = true"),
+                "0" | "false" => label.push_str(" = false"),
+                _ => {}
+            }
+        } else if let Some(m) = s.meaning_of(v) {
+            label.push_str(" \"");
+            label.push_str(v);
+            label.push_str("\": ");
+            label.push_str(m);
+        }
+    }
+    let mut n = Node::new(Field::Dm, span, Value::None)
+        .with_label(label)
+        .generated();
+    let mut add = |f: Field, v: &str| {
+        n.children
+            .push(Node::new(f, span, Value::Str(v.to_owned())).generated());
+    };
+    add(Field::DmModel, &model.name);
+    add(Field::DmPath, path);
+    if let Some(s) = item.syntax.as_ref() {
+        add(Field::DmType, s.base.name());
+        if let Some(dt) = &s.data_type {
+            add(Field::DmDataType, dt);
+        }
+    }
+    add(Field::DmAccess, item.access.name());
+    if let Some(u) = item.syntax.as_ref().and_then(|s| s.units.as_deref()) {
+        add(Field::DmUnits, u);
+    }
+    if !item.description.is_empty() {
+        add(Field::DmDescription, &item.description);
+    }
+    if item.status != Status::Current {
+        add(Field::DmStatus, item.status.name());
+    }
+    n
+}
+
+// ---- The catalog of the process ---------------------------------------------------------------------
+
+struct Store {
+    /// The folder list the catalog was loaded from.
+    key: Option<String>,
+    catalog: Arc<Catalog>,
+    sessions: DmSessions,
+}
+
+static STORE: Mutex<Option<Store>> = Mutex::new(None);
+
+/// The folders to read, from the list the shim passes (personal folder, global folder, then the
+/// preference's folders, separated by the platform's path-list separator).
+pub fn folders(list: &str) -> Vec<PathBuf> {
+    std::env::split_paths(list)
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect()
+}
+
+/// Runs `f` with the catalog loaded from `list` (loaded on first need, and again whenever `list`
+/// changes) and the devices of the open capture; `None` when no model is loaded.
+pub fn with_models<R>(list: &str, f: impl FnOnce(Option<(&Catalog, &mut DmSessions)>) -> R) -> R {
+    let mut guard = STORE.lock().unwrap_or_else(|e| e.into_inner());
+    let reload = guard
+        .as_ref()
+        .is_none_or(|s| s.key.as_deref() != Some(list));
+    if reload {
+        let catalog = Catalog::load_dirs(&folders(list), &LoadLimits::default());
+        for w in &catalog.warnings {
+            eprintln!("cwmp: data model file {w}");
+        }
+        let sessions = guard.take().map(|s| s.sessions).unwrap_or_default();
+        *guard = Some(Store {
+            key: Some(list.to_owned()),
+            catalog: Arc::new(catalog),
+            sessions,
+        });
+    }
+    match guard.as_mut() {
+        Some(s) if !s.catalog.is_empty() => {
+            let cat = Arc::clone(&s.catalog);
+            f(Some((&cat, &mut s.sessions)))
+        }
+        _ => f(None),
+    }
+}
+
+/// Forgets the devices of the capture (file closed or reopened); the catalog stays.
+pub fn reset_sessions() {
+    let mut guard = STORE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(s) = guard.as_mut() {
+        s.sessions = DmSessions::default();
+    }
+}
