@@ -5,8 +5,9 @@
 //! PURE. Takes a decoded [`Message`], the loaded [`Catalog`] and what earlier messages taught about
 //! the device ([`DeviceView`]: which major version of each model it implements, its
 //! `RootDataModelVersion`, the values that `enumerationRef` parameters refer to), and adds generated
-//! nodes and issues to the message before it is rendered. It also keeps the loaded catalog for the
-//! process ([`with_models`]), reloading when the folders to read change.
+//! nodes and issues to the message before it is rendered. It also keeps the loaded catalog
+//! ([`with_models`]) from the first CWMP message of a capture file to its end ([`reset`]), reloading
+//! when the folders to read change.
 //!
 //! Names are judged only against a loaded model of the device's own root and major version: `Device:1`
 //! (TR-106, `Device.LAN.`, `Device.DeviceSummary`) is not `Device:2`, `VoiceService:1` (with
@@ -645,10 +646,10 @@ pub fn with_models<R>(list: &str, f: impl FnOnce(Option<(&Catalog, &mut DmSessio
     }
 }
 
-/// Forgets the devices of the capture (file closed or reopened); the catalog stays.
-pub fn reset_sessions() {
+/// Forgets the catalog and the devices of the capture (file closed or reopened): the next file loads
+/// the models again at its first CWMP message (which also picks up files changed on disk), and
+/// nothing is left on the heap when Wireshark unloads the plugin.
+pub fn reset() {
     let mut guard = STORE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(s) = guard.as_mut() {
-        s.sessions = DmSessions::default();
-    }
+    *guard = None;
 }

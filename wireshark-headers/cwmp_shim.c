@@ -383,22 +383,23 @@ static gboolean show_output(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
  * global data folder's cwmp/datamodels, then the folders of the cwmp.datamodel_path preference, joined
  * with the platform's path-list separator. Rebuilt when the preference changes; the Rust side loads
  * the files at first need and again whenever this list changes. */
+static char *dm_dirs;
+static char *dm_dirs_pref;
+
 static const char *datamodel_dirs(void)
 {
-    static char *dirs;
-    static char *dirs_pref;
     const char *pref = pref_datamodel_path != NULL ? pref_datamodel_path : "";
-    if (dirs == NULL || dirs_pref == NULL || strcmp(dirs_pref, pref) != 0) {
+    if (dm_dirs == NULL || dm_dirs_pref == NULL || strcmp(dm_dirs_pref, pref) != 0) {
         char *pers = get_persconffile_path("cwmp" G_DIR_SEPARATOR_S "datamodels", FALSE);
         char *global = get_datafile_path("cwmp" G_DIR_SEPARATOR_S "datamodels");
-        g_free(dirs);
-        g_free(dirs_pref);
-        dirs = g_strjoin(G_SEARCHPATH_SEPARATOR_S, pers, global, pref, NULL);
-        dirs_pref = g_strdup(pref);
+        g_free(dm_dirs);
+        g_free(dm_dirs_pref);
+        dm_dirs = g_strjoin(G_SEARCHPATH_SEPARATOR_S, pers, global, pref, NULL);
+        dm_dirs_pref = g_strdup(pref);
         g_free(pers);
         g_free(global);
     }
-    return dirs;
+    return dm_dirs;
 }
 
 /* Dissects one HTTP body. Returns the bytes consumed, or 0 when the body is not CWMP. */
@@ -1005,6 +1006,12 @@ static tap_packet_status srt_packet(stats_tree *st, packet_info *pinfo _U_, epan
 static void cwmp_reset(void)
 {
     frame_done();
+    /* Rebuilt (and the models reloaded by cwmp_rs_reset's side) at the next file's first body; freed
+     * here so that nothing of ours is left on the heap when Wireshark unloads the plugin. */
+    g_free(dm_dirs);
+    g_free(dm_dirs_pref);
+    dm_dirs = NULL;
+    dm_dirs_pref = NULL;
     cwmp_rs_reset();
 }
 

@@ -541,7 +541,7 @@ pub extern "C" fn cwmp_rs_reset() {
         *guard = None;
         let mut udp = UDP_STATE.lock().unwrap_or_else(|e| e.into_inner());
         *udp = None;
-        crate::dmcheck::reset_sessions();
+        crate::dmcheck::reset();
     });
 }
 
