@@ -194,7 +194,10 @@ pub fn dissect_in_session_with(
 }
 
 /// The loaded data models and the per-device state of their checks.
-pub type Models<'a> = (&'a crate::datamodel::Catalog, &'a mut crate::dmcheck::DmSessions);
+pub type Models<'a> = (
+    &'a crate::datamodel::Catalog,
+    &'a mut crate::dmcheck::DmSessions,
+);
 
 /// [`dissect_in_session_with`], with the loaded data models applied to every parameter name (see
 /// [`crate::dmcheck`]); `None`, or an empty catalog, gives exactly the output without models.
