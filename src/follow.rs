@@ -728,6 +728,32 @@ impl Follow {
         }
     }
 
+    /// An Inform's `M <method>` event with its CommandKey (`M Download` with `7 TRANSFER COMPLETE`,
+    /// `M ChangeDUState` with `11 DU STATE CHANGE COMPLETE`): linked to the request it reports on,
+    /// which stays pending for the complete itself.
+    pub fn on_transfer_event(
+        &mut self,
+        at: Seen,
+        dev: &DeviceKey,
+        method: &str,
+        command_key: &str,
+    ) {
+        let Some(kind) = completion_of_request(method) else {
+            return;
+        };
+        let Some(p) = self
+            .devices
+            .get(dev)
+            .and_then(|d| d.transfers.get(&(kind, command_key.to_owned())))
+        else {
+            return;
+        };
+        let (frame, dur) = (p.at.frame, at.ts.since(p.at.ts));
+        let r = self.record(at);
+        r.transfer_request_in = Some(frame);
+        r.transfer_duration = Some(dur);
+    }
+
     /// A TransferComplete, DUStateChangeComplete, or their Autonomous forms (which are unsolicited).
     /// `fault` is the FaultStruct's code and text when the code is not 0.
     pub fn on_complete(

@@ -532,6 +532,12 @@ impl Tracker {
                             label: &label,
                         },
                     );
+                    // `M Download` etc. with the CommandKey: the complete's event in the Inform.
+                    for (code, key) in event_keys(&rpc.node) {
+                        if let Some(method) = code.strip_prefix("M ") {
+                            f.on_transfer_event(seen, &dev, method, &key);
+                        }
+                    }
                 }
                 (Direction::AcsToCpe, RpcKind::Response, "InformResponse") => {
                     f.on_session_accepted(&dev);
@@ -883,6 +889,26 @@ fn param_values(node: &Node) -> Vec<(String, String)> {
                 (Some(Value::Str(n)), None) => Some((n.clone(), String::new())),
                 _ => None,
             }
+        })
+        .collect()
+}
+
+/// The (EventCode, CommandKey) pairs of an Inform's EventStructs.
+fn event_keys(node: &Node) -> Vec<(String, String)> {
+    node.walk()
+        .into_iter()
+        .filter(|n| n.field == Field::EventStruct)
+        .filter_map(|e| {
+            let text = |f: Field| {
+                e.children.iter().find_map(|c| match &c.value {
+                    Value::Str(s) if c.field == f => Some(s.clone()),
+                    _ => None,
+                })
+            };
+            Some((
+                text(Field::EventCode)?,
+                text(Field::CommandKey).unwrap_or_default(),
+            ))
         })
         .collect()
 }

@@ -179,6 +179,14 @@ fn a_download_is_linked_to_its_complete_in_a_later_session() {
     let tc_row = rows.iter().find(|r| r[0] == tc).unwrap();
     assert_eq!(dl_row[3], tc, "Download's complete_in: {rows:#?}");
     assert_eq!(tc_row[2], dl, "TransferComplete's request_in");
+    // The Inform's `M Download` event with the CommandKey links to the request too.
+    let informs: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == "Inform").collect();
+    assert_eq!(informs.len(), 2);
+    assert_eq!(informs[0][2], "");
+    assert_eq!(
+        informs[1][2], dl,
+        "the second Inform's request_in: {rows:#?}"
+    );
     let secs: f64 = tc_row[4].parse().expect("duration");
     assert!((119.0..122.0).contains(&secs), "duration {secs}");
     // The failure, with the request's method and the fault.

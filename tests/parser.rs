@@ -1,7 +1,6 @@
 //! The pure parser on its own (`cwmp::parse`, `dissector::dissect`): the real-world tolerance of
 //! reference section 8 and every protocol check of issue #4, asserted on the decoded fields and issues.
 
-
 use cwmp_dissector::cwmp::{self, Direction, Message, Node, Options, RpcKind, Value};
 use cwmp_dissector::dissector::{self, HttpKind, Packet, Prefs, Via};
 use cwmp_dissector::fields::{Expert, Field};
