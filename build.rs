@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Finds the installed Wireshark with pkg-config, generates bindings from our own
 //! `wireshark-headers/wrapper.h` with bindgen (allow-listed), compiles the C shim with cc, and tells the
 //! code which Wireshark major.minor it is built for. Never downloads or builds Wireshark.

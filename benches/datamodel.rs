@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Cost of the data models (issue 13): loading the Broadband Forum's six "full" model files, and what
 //! annotating and checking every parameter adds to the dissection of one body.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Throughput of the pure parser next to quick-xml's bare event readers, on the bodies of the bulk
 //! benchmark captures (`cwmp-capgen bulk`): an Inform of 20 parameters and GetParameterValuesResponses
 //! of 5,000 and 50,000 parameters.

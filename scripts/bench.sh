@@ -21,6 +21,7 @@
 # WIRESHARK_PLUGIN_DIR, so tshark then runs as `nobody` (setpriv) with a private HOME, exactly like the
 # integration tests; the plugin goes to <workdir>/plugins/<major.minor>/epan/cwmp.so and the stock runs
 # point WIRESHARK_PLUGIN_DIR at an empty folder.
+# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
 SIZE=100MB

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the plugin needs to build, test and run.
 # Uses sudo when not run as root. Safe to run again.
+# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
 packages=(

@@ -16,6 +16,7 @@
 # perf look for it by build ID (/usr/lib/debug/.build-id/), as Debian's own -dbgsym packages do.
 #
 # Needs: cargo (Rust 1.86+), cmake, pkg-config, libwireshark-dev, dpkg-dev, binutils.
+# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$(pwd -P)

@@ -6,6 +6,7 @@
 #   scripts/realworld.sh [extra tshark options...]     e.g. -o cwmp.datamodel_path:/path
 #
 # Needs a release build (cargo build --release --lib). Writes results under target/realworld/.
+# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus="${CWMP_REALWORLD:-../shared/realworld}"

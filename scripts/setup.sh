@@ -3,6 +3,7 @@
 # packages, builds the plugin, installs it where this user's Wireshark looks (the global plugin folder
 # when run as root, since Wireshark ignores personal plugins as root), and shows it decoding the bundled
 # capture.
+# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -3,6 +3,7 @@
 # tests that load the built plugin into the installed tshark (as an unprivileged user when run as root).
 # The Broadband Forum's real data models are checked too when CWMP_DATAMODELS (default
 # ../shared/datamodels) holds them; the last step prints what was checked, or that it was skipped.
+# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -41,6 +41,7 @@
 # chroot's, default /etc/ssl/certs/ca-certificates.crt), RUSTUP_TOOLCHAIN.
 # Logs and summary: $CACHE/logs/. Exit status 0 only if all builds/tests pass.
 # Must run as root (debootstrap, chroot, mount). See docs/version-matrix.md.
+# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
 # The command run inside each chroot, from the project directory.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! HTTP authentication of CWMP sessions and TCP connection requests, checked against known
 //! credentials (TR-069 Amendment 6, 3.4.4 and 3.2.2; RFC 7616 Digest, RFC 2617 Digest without qop,
 //! RFC 7617 Basic).

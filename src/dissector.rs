@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! One body's glue: what the shim tells us in, the verdict and the tree operations out.
 //!
 //! PURE. Decides whether a body is CWMP (the namespace decides, whatever the content type or port),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The data model applied to decoded messages: one annotation per parameter or object name, and the
 //! checks that need the model (writes to read-only parameters, types, values, unknown and deprecated
 //! names, secrets returned in clear).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The neutral description of everything the dissector registers: fields, subtrees and expert items.
 //!
 //! PURE: this table knows nothing of Wireshark's types. The FFI layer turns it into `hf_register_info`,

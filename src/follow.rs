@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Follow-through across messages and sessions of one device: transfers and their completes, file
 //! fetches, connection requests and the Informs they cause, periodic Inform intervals, session retry
 //! pacing and provisioning loops (TR-069 Amendment 6, 3.2.1.1, 3.7.1.5, A.3.2.8, A.3.3.1, A.4.1.5;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! CWMP (TR-069) dissector plugin for Wireshark.
 //!
 //! Data flows one way: the bytes of an HTTP body (copied once by the C shim, within the captured length)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The symbols Wireshark looks for when it loads a plugin, and the registration entry points.
 //!
 //! `plugin_want_major`/`plugin_want_minor` come from the Wireshark found at build time: a plugin loads

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! CWMP sessions and request/response matching across HTTP messages (TR-069 Amendment 6, 3.7.1 and 3.7.2;
 //! reference sections 1.3 and 1.4).
 //!

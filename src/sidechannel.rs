@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! CWMP's UDP side channels: connection requests (TR-069 Annex G) and lightweight notifications
 //! (Annex M); reference sections 7.2 and 7.5.
 //!

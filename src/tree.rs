@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Maps a decoded [`Message`] onto a protocol tree, through a small [`Sink`].
 //!
 //! PURE. The real sink is [`TreeOps`], a flat list of operations with its strings in one arena, which the

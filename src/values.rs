@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Value tables and lexical helpers for CWMP's typed values (TR-069 Amendment 6, section 3 and Annex A;
 //! reference sections 6.1-6.11 and 6.9).
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! What the three session views show: the Flow Graph's arrows, the Export Objects table (envelopes and
 //! per-device parameter snapshots) and the change log (`-z cwmp,changes`).
 //!

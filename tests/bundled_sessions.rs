@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The bundled session capture, `tests/captures/cwmp-sessions.pcap`: the sample analysts open first and
 //! the capture `docs/cookbook.md` and `docs/screenshots/` are made from. Built here from the capture
 //! generator, so its bytes are reproducible; `CWMP_REGENERATE=1 cargo test --release --test

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! `docs/cookbook.md`, checked against the real tshark on the bundled session capture
 //! (`tests/captures/cwmp-sessions.pcap`, see `tests/bundled_sessions.rs`):
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The data model through the real tshark (issue 13): annotations and checks with our own small model
 //! files (`tests/fixtures/datamodels/`, written for these tests in the Broadband Forum's XML format),
 //! nothing of it without models, and the same checks against the Forum's real models when

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! `docs/fields.md`, the reference of every filter name, is generated from what the installed tshark
 //! reports for the plugin (`tshark -G fields` for fields and expert items, `tshark -G values` for the
 //! value strings). The test fails when the committed file drifts from it; rerun with

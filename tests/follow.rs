@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Follow-through across sessions through the real tshark: a transfer linked to its complete in a
 //! later session (both ways with `-2`, backward in one pass), a transfer never completed, periodic
 //! drift, and a provisioning loop; polling is not a loop.

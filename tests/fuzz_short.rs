@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The short fuzz run, as part of the test suite: `scripts/fuzz.sh --short` (300 mutated captures, half
 //! from the XML-aware mutator and half from `editcap -E`, through tshark -nVx, tshark -2 -nVx and the
 //! paths without a visible tree (summary lines, -Y with -T fields, -z statistics) with the plugin

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The integration tests clean up after themselves: a test process removes its scratch folder in the
 //! temporary directory when it exits, also when a test failed, and removes the folders of test
 //! processes that died without exiting.

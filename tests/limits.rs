@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Every limit, reached through the real tshark: the plugin's own preferences (`cwmp.max_items`,
 //! `cwmp.max_depth`, `cwmp.max_body_size`) each flag the message with an expert item and keep its
 //! summary (method, ID); Wireshark's own item and depth limits (`gui.max_tree_items`,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! CPU work grows linearly with the input: instructions counted by Valgrind's cachegrind, not time.
 //!
 //! For every hostile construct of `hostile::TEMPLATES` (many attributes, many namespace declarations,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Every CWMP message through the real tshark: each RPC of TR-069 Amendment 6 (both directions,
 //! request, response and fault) has a fixture under `tests/fixtures/rpc/`, and the tests below assert
 //! its main fields as tshark reports them with `-T fields`.

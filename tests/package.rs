@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The Debian package (`scripts/package.sh`): its name, contents and control fields, and the plugin in
 //! it loaded by the installed tshark. The package is never installed: it is unpacked into a scratch
 //! folder and tshark runs, as an unprivileged user, with `WIRESHARK_PLUGIN_DIR` pointing into it, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The pure parser on its own (`cwmp::parse`, `dissector::dissect`): the real-world tolerance of
 //! reference section 8 and every protocol check of issue #4, asserted on the decoded fields and issues.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Property tests of the pure data-model layer (`datamodel`, `dmcheck`): whatever the model files and
 //! whatever the names and values in a message, nothing panics, lookups agree with the model, and the
 //! annotations leave the rest of the message as it was.

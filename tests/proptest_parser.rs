@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Hostile input never hurts: property tests of every public parse entry point.
 //!
 //! For arbitrary bytes, XML-ish token soup and structured mutations of real CWMP messages (the fuzzer's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Issue 12 §2: what the safety review of the FFI layer and the shim found. Each test here failed before
 //! its fix.
 

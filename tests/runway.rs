@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The plugin runway, as a user runs it: the built plugin loaded into the installed tshark, decoding the
 //! seed Inform and its response, found on any port and content type, leaving non-CWMP XML alone, and
 //! surviving malformed bodies.

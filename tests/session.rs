@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Sessions and request/response matching through the real tshark: links both ways (with `-2`),
 //! response times, session numbers and device identity on every message, the empty POST and the end
 //! of the session, and the sequence problems an analyst looks for.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The UDP side channels through the real tshark: connection requests (TR-069 Annex G) with their
 //! signature checked against a vector computed independently (openssl), replays and stale timestamps;
 //! lightweight notifications (Annex M).

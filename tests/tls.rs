@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! CWMP over TLS on port 7548 (issue #5, "TLS"): a decrypted TLS capture made by real TLS software
 //! decodes as CWMP.
 //!

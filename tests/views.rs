@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The session views through the real tshark: the Flow Graph (`-z flow,cwmp,standard` and `,network`),
 //! Export Objects (`--export-objects cwmp,DIR`) and the change log (`-z cwmp,changes`), on a generated
 //! session: Inform, GetParameterValues and its response, a SetParameterValues refused with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cwmp_shim.c - the C side of the CWMP plugin.
  *
  * Why C: Wireshark reports errors with setjmp/longjmp. A longjmp across Rust frames is undefined

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cwmp_shim.h - the interface between the Rust dissector and its C shim.
  *
  * Our own header (no Wireshark header is copied into this repository). The Rust side never calls a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cwmp_views.c - CWMP Flow Graph, Export Objects and the change log, on the "cwmp" tap.
  *
  * What each view shows for a frame is decided in Rust (src/views.rs) on the first pass and read back

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cwmp_views.h - the interface between the Rust views store (src/views.rs, src/ffi/views.rs) and the C
  * glue that shows it (cwmp_views.c): Flow Graph arrows, export objects and change-log rows of one frame.
  *

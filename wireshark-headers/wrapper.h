@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wrapper.h - what bindgen reads: the installed Wireshark headers we use, and our shim's interface. */
 #include <wireshark.h>
 #include <epan/packet.h>

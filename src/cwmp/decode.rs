@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! From the element tree to the [`Message`]: the SOAP envelope, the CWMP header and every Body child,
 //! read with the method catalogue (TR-069 Amendment 6, sections 3.4-3.5 and Annex A).
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The CWMP parser and model: bytes of one HTTP body in, a [`Message`] out.
 //!
 //! PURE: nothing here knows Wireshark exists. Unit-tested, fuzzable and benchmarkable on its own; it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The decoded message: what a CWMP body says, independent of how it will be shown.
 //!
 //! PURE. A [`Message`] holds the typed summary the dissector needs (namespace version, header values,

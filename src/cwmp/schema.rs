@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The CWMP method catalogue as data: every RPC, its arguments and structures (TR-069 Amendment 6,
 //! Annex A; reference sections 4 and 5).
 //!

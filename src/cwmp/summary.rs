@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! One line that tells a message's story, for Wireshark's Info column (reference section 10).
 //!
 //! PURE. Examples: `Inform [1 BOOT, M Reboot] dev=00AB12-GW100-SN0001`,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! A small, bounded, namespace-resolving element tree over quick-xml.
 //!
 //! PURE. The tree borrows the body; every element and text keeps its byte span so that each tree item can

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Does a value fit its parameter's syntax? (TR-106 section 3.2 base types and facets.)
 //!
 //! One answer per value: the first rule that fails, in the order type, enumeration, range, size,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Reading one data-model file (`cwmp-datamodel-1-N.xsd` documents, as the Broadband Forum publishes
 //! its "full" models) into [`Model`]s.
 //!

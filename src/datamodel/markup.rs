@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! BBF description markup (TR-106 Annex A, "description" templates) turned into plain text.
 //!
 //! `{{param}}`, `{{object}}`, `{{enum|X}}`, `{{units}}`, `{{bibref|TR-069|3.6.1}}`, `{{true}}`, ... are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The Broadband Forum's CWMP data models (TR-181 Device:2, TR-098 InternetGatewayDevice:1 and the
 //! service models TR-104, TR-135, TR-140, TR-196), read from their published XML: files in, a lookup
 //! table out.

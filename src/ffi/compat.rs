@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Everything that depends on the Wireshark version on the Rust side. C-level differences (bool versus
 //! gboolean, the data HTTP passes to body dissectors) live in the "Version differences" section of
 //! `wireshark-headers/cwmp_shim.c`; `build.rs` sets the `ws_ge_*` cfgs from `pkg-config`.

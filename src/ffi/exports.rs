@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The functions the C shim calls: per body (`cwmp_rs_dissect`), per frame with HTTP messages
 //! (`cwmp_rs_http`), per UDP datagram and XMPP stanza, `cwmp_rs_free`, and once at start-up
 //! `cwmp_rs_tables`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The only place with `unsafe`: generated bindings, registration with Wireshark, and the two functions
 //! the C shim calls per packet.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Turns the neutral tables of [`crate::fields`] into Wireshark's registration arrays, once. The shim
 //! registers them (`register_protoinfo` in `cwmp_shim.c`): Rust calls no Wireshark function that could
 //! throw, at registration as at dissection.

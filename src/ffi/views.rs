@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The views store of the open capture file and the functions `cwmp_views.c` calls to read it:
 //! `cwmp_rs_view` (what one frame shows in the Flow Graph, Export Objects and the change log),
 //! `cwmp_rs_view_free`, `cwmp_rs_changes_header` and `cwmp_rs_views_reset`.

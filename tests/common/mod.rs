@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Shared harness of the tshark integration tests: builds the plugin, installs it into a private plugin
 //! folder, builds captures with `cwmp-capgen`, and runs the real tshark with the plugin loaded.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Shared by the hostile-input tests (`proptest_parser.rs`, `linear_work.rs`): seed messages, bodies
 //! that repeat one construct `k` times, and the checks every parse entry point must pass.
 #![allow(dead_code)]

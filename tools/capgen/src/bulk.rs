@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Large, realistic CWMP captures for benchmarks: thousands of complete
 //! sessions from a fleet of CPEs, streamed to disk.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The pcap writer and the Ethernet/IP/TCP/UDP framing.
 //!
 //! Everything here is deterministic: timestamps come from a virtual clock,

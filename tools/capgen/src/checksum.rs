@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The Internet checksum (RFC 1071) and the transport pseudo-headers.
 //!
 //! tshark only trusts a capture's IP/TCP/UDP framing when these checksums

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Builders for HTTP/1.1 messages as raw bytes.
 //!
 //! CWMP rides on HTTP, and the dissector has to cope with every way a body can

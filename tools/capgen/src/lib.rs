@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Builds pcap captures of CWMP (TR-069) traffic for the dissector's tests.
 //!
 //! The integration tests run the real tshark over captures built here, so the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! `cwmp-capgen`: writes CWMP captures from the shell, for test scripts and
 //! for producing sample files by hand. Argument parsing is hand-written to
 //! keep the tool free of dependencies beyond the library's.

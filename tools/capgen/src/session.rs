@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Request/response sequencing on one TCP connection.
 //!
 //! A CWMP session is a strict alternation of HTTP requests from the CPE and

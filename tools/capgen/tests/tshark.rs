@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! End-to-end checks: captures built by this crate must be read by the real
 //! tshark exactly as intended (valid checksums, TCP reassembly, HTTP framing
 //! and decoding). Every test here needs tshark and fails when it cannot run:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Wraps bodies in captures: one TCP connection per mutant, with valid HTTP framing (Content-Length
 //! recomputed, or chunked, or gzip) so that every mutated body reaches the dissector, and with the
 //! framing itself varied (port, content type, coding, segmentation) so that every hook is exercised:

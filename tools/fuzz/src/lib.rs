@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Fuzzing helpers for the CWMP dissector: an XML-aware mutator of CWMP bodies ([`mutate`]), built-in
 //! seed messages ([`seeds`]), captures that wrap each mutant in valid HTTP framing ([`framing`]), and a
 //! reader of Valgrind reports ([`vgreport`]). `scripts/fuzz.sh` drives them through the `cwmp-fuzz`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! `cwmp-fuzz`: writes mutated CWMP captures and reads Valgrind reports, for `scripts/fuzz.sh`.
 //! Argument parsing is hand-written to keep the tool free of dependencies.
 #![forbid(unsafe_code)]

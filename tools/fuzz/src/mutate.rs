@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! An XML-aware mutator for CWMP bodies.
 //!
 //! Byte-level fuzzing (`editcap -E`) mostly breaks the framing below HTTP, so few of its mutants reach

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! A small deterministic random generator (SplitMix64): the same seed always gives the same mutants,
 //! so any failure found by a fuzz run can be rebuilt from its seed and index alone.
 

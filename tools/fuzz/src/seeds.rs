@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Built-in seed messages: one body per kind of CWMP message the decoder handles, so a fuzz run
 //! reaches every method's argument decoding even where the fixture folders have no sample yet.
 //! Fixture files (`tests/fixtures/*.xml`, `tests/fixtures/rpc/*.xml`) are added to these by the caller.

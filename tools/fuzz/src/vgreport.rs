@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Reads a Valgrind memcheck XML report (`--xml=yes --xml-file=...`) and sorts its errors into those
 //! attributable to the plugin (a stack frame in the plugin's shared object) and the rest (Wireshark's
 //! and GLib's own, which the fuzz run reports but does not blame on us).
