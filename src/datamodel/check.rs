@@ -134,7 +134,11 @@ fn check_one(syntax: &Syntax, v: &str) -> Option<Problem> {
             _ => Err(()),
         },
         Base::DateTime => {
-            if crate::values::parse_datetime(v.trim()).is_some() {
+            // The all-zero dateTime is a common way of saying "unknown time" that peers accept; the
+            // decoder already notes it (cwmp.expert.lenient_value).
+            if crate::values::parse_datetime(v.trim()).is_some()
+                || crate::values::is_zero_datetime(v)
+            {
                 Ok(None)
             } else {
                 Err(())
