@@ -508,7 +508,7 @@ expert_table! {
     AuthLoop => ("cwmp.expert.auth_loop", Sequence, Warn, "Three or more authentication challenges in a row without success",
         "The client never gets in: wrong credentials, a realm mismatch or a nonce problem loops until a peer gives up."),
     BasicCleartext => ("cwmp.expert.basic_cleartext", Security, Note, "Basic credentials over plain HTTP",
-        "TR-069 allows Basic only over TLS; peers accept it anyway, so it is a security observation, not a failure."),
+        "TR-069 (3.4.4) wants Basic only inside TLS: anyone on the path reads the password. Peers accept it, so it is a security observation, not a failure."),
     CookieNotReturned => ("cwmp.expert.cookie_not_returned", Sequence, Warn, "Session cookie not returned by the CPE",
         "An ACS that holds the session together by its cookie loses the session: it breaks half-way."),
 }

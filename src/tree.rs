@@ -563,6 +563,10 @@ pub fn render_auth(a: &crate::httpauth::AuthRecord, sink: &mut dyn Sink) {
             _ => "HTTP Authentication".to_owned(),
         };
         sink.item(Field::Auth, none, &Value::None, Some(&label), true);
+        // On the subtree's head, where the analyst sees them without opening it.
+        for n in a.notes.iter().filter(|n| n.expert != Expert::CookieNotReturned) {
+            sink.expert(n.expert, &n.text);
+        }
         sink.push(Field::Auth);
         if let Some(v) = a.verdict {
             sink.item(
@@ -597,7 +601,10 @@ pub fn render_auth(a: &crate::httpauth::AuthRecord, sink: &mut dyn Sink) {
     if let Some(c) = &a.cookie {
         sink.item(Field::Cookie, none, &Value::Str(c.clone()), None, true);
     }
+    let shown = a.scheme.is_some() || a.verdict.is_some();
     for n in &a.notes {
-        sink.expert(n.expert, &n.text);
+        if !shown || n.expert == Expert::CookieNotReturned {
+            sink.expert(n.expert, &n.text);
+        }
     }
 }
