@@ -564,7 +564,11 @@ pub fn render_auth(a: &crate::httpauth::AuthRecord, sink: &mut dyn Sink) {
         };
         sink.item(Field::Auth, none, &Value::None, Some(&label), true);
         // On the subtree's head, where the analyst sees them without opening it.
-        for n in a.notes.iter().filter(|n| n.expert != Expert::CookieNotReturned) {
+        for n in a
+            .notes
+            .iter()
+            .filter(|n| n.expert != Expert::CookieNotReturned)
+        {
             sink.expert(n.expert, &n.text);
         }
         sink.push(Field::Auth);
