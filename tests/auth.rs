@@ -471,3 +471,69 @@ fn configured_passwords_never_shown() {
         }
     }
 }
+
+fn hmac_sha1_hex(key: &str, text: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(key.as_bytes()).expect("any key length");
+    mac.update(text.as_bytes());
+    format!("{:x}", mac.finalize().into_bytes())
+}
+
+#[test]
+fn the_table_feeds_the_udp_signature_checks() {
+    let ts = 1_714_557_600u64;
+    let sig = hmac_sha1_hex("cr-pw", &format!("{ts}1001cruser9f2c4a"));
+    let cr = format!(
+        "GET http://203.0.113.7:7547?ts={ts}&id=1001&un=cruser&cn=9f2c4a&sig={sig} HTTP/1.1\r\n\
+         Host: 203.0.113.7:7547\r\n\r\n"
+    );
+    let body = "<Notification xmlns=\"urn:broadband-forum-org:cwmp:lwnotif-1-0\">\
+                <TS>1714557600</TS><UN>acsuser</UN><CN>c0ffee</CN><OUI>00AB12</OUI>\
+                <ProductClass>GW100</ProductClass><SerialNumber>SN0001</SerialNumber></Notification>";
+    let lwn = format!(
+        "POST / HTTP/1.1\r\nHost: 198.51.100.1:7547\r\nContent-Type: text/xml\r\n\
+         Content-Length: {}\r\nSignature: {}\r\n\r\n{body}",
+        body.len(),
+        hmac_sha1_hex("acs-pw", body)
+    );
+    let mut cap = Capture::new();
+    cap.udp(
+        addr("198.51.100.1:5000"),
+        addr("203.0.113.7:7547"),
+        cr.as_bytes(),
+    );
+    cap.udp(
+        addr("192.0.2.10:50123"),
+        addr("198.51.100.1:7547"),
+        lwn.as_bytes(),
+    );
+    let pcap = write_capture(&cap, "auth-udp");
+    let status = |extra: &[&str]| -> Vec<String> {
+        fields_opts(&pcap, "cwmp", &["cwmp.udp_cr.sig_status"], extra)
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect()
+    };
+    // The records of the users named in the datagrams check them; the preferences are the fallback
+    // for users without a record.
+    let table = [
+        "-o",
+        "uat:cwmp_credentials:\"cruser\",\"cr-pw\"",
+        "-o",
+        "uat:cwmp_credentials:\"acsuser\",\"acs-pw\"",
+        "-o",
+        "cwmp.connection_request_password:wrong",
+        "-o",
+        "cwmp.acs_password:wrong",
+    ];
+    assert_eq!(status(&table), ["1", "1"]);
+    let others = [
+        "-o",
+        "uat:cwmp_credentials:\"someone\",\"else\"",
+        "-o",
+        "cwmp.connection_request_password:cr-pw",
+        "-o",
+        "cwmp.acs_password:wrong",
+    ];
+    assert_eq!(status(&others), ["1", "2"]);
+}
