@@ -16,20 +16,8 @@ use base64::Engine as _;
 use md5::Md5;
 use sha2::Sha256;
 
-/// `cwmp.auth.scheme` values.
-pub static SCHEMES: &[(u32, &str)] = &[(1, "Basic"), (2, "Digest")];
-
-/// `cwmp.auth.verdict` values.
-pub static VERDICTS: &[(u32, &str)] = &[
-    (1, "Valid"),
-    (2, "Wrong password"),
-    (3, "Realm differs from the challenge"),
-    (4, "Nonce not from the challenge"),
-    (5, "URI differs from the request"),
-    (6, "Unsupported algorithm"),
-    (7, "Cannot verify"),
-    (8, "Malformed header"),
-];
+/// `cwmp.auth.scheme` and `cwmp.auth.verdict` values (kept with the other value tables).
+pub use crate::values::{AUTH_SCHEMES as SCHEMES, AUTH_VERDICTS as VERDICTS};
 
 /// The authentication scheme of a challenge or an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

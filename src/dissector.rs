@@ -308,11 +308,31 @@ pub fn dissect_http_viewed(
     tracker: &mut crate::session::Tracker,
     views: Option<&mut crate::views::Views>,
 ) -> Verdict {
-    let recs = tracker.on_http(at, msgs, cwmp_port);
+    let creds = crate::httpauth::Credentials::default();
+    let checks = crate::httpauth::Checks {
+        creds: &creds,
+        http_checks: false,
+        tls: false,
+    };
+    dissect_http_checked(at, msgs, &[], cwmp_port, tracker, views, checks)
+}
+
+/// [`dissect_http_viewed`] with the header values of each message and the authentication and
+/// cookie checks to run on them.
+pub fn dissect_http_checked(
+    at: At,
+    msgs: &[crate::session::HttpMessage],
+    heads: &[crate::httpauth::HttpHeaders],
+    cwmp_port: bool,
+    tracker: &mut crate::session::Tracker,
+    views: Option<&mut crate::views::Views>,
+    checks: crate::httpauth::Checks<'_>,
+) -> Verdict {
+    let recs = tracker.on_http_checked(at, msgs, heads, cwmp_port, checks);
     if let Some(views) = views {
         views.on_http(at, &recs);
     }
-    if recs.iter().all(|r| r.event.is_none()) {
+    if recs.iter().all(|r| r.event.is_none() && r.auth.is_none()) {
         return Verdict::default();
     }
     let mut ops = TreeOps::new(0);
@@ -364,18 +384,41 @@ pub fn dissect_udp(
     state: &mut crate::sidechannel::UdpState,
     tracker: &mut crate::session::Tracker,
 ) -> Verdict {
+    dissect_udp_with(d, &crate::httpauth::Credentials::default(), state, tracker)
+}
+
+/// [`dissect_udp`] with the `cwmp_credentials` table: the password of the message's user name
+/// (`un`, `UN`) checks its signature; the passwords of the datagram are the fallback.
+pub fn dissect_udp_with(
+    d: &Datagram<'_>,
+    creds: &crate::httpauth::Credentials,
+    state: &mut crate::sidechannel::UdpState,
+    tracker: &mut crate::session::Tracker,
+) -> Verdict {
     use crate::sidechannel as sc;
     let len = d.payload.len();
     let mut links = None;
     let (node, info) = if sc::looks_like_lw_notification(d.payload) {
-        (
-            sc::lw_notification_node(d.payload, d.acs_password),
-            "UDP Lightweight Notification".to_owned(),
-        )
+        let mut node = sc::lw_notification_node(d.payload, d.acs_password);
+        if !creds.is_empty() {
+            let un = node.children.iter().find_map(|c| match &c.value {
+                cwmp::Value::Str(s) if c.field == crate::fields::Field::LwUn => Some(s.clone()),
+                _ => None,
+            });
+            if let Some(pw) = un.as_deref().and_then(|u| creds.password(u)) {
+                node = sc::lw_notification_node(d.payload, Some(pw));
+            }
+        }
+        (node, "UDP Lightweight Notification".to_owned())
     } else if let Some(cr) =
         sc::parse_udp_cr(d.payload).filter(|_| sc::looks_like_udp_cr(d.payload))
     {
-        let sig = cr.check(d.cr_password);
+        let password = cr
+            .un
+            .as_ref()
+            .and_then(|u| creds.password(&u.value))
+            .or(d.cr_password);
+        let sig = cr.check(password);
         let replay = state.replay_of(d.frame, d.visited, &cr);
         let id = cr.id.as_ref().map(|p| p.value.clone()).unwrap_or_default();
         let mut info = format!("UDP Connection Request id={id}");

@@ -165,6 +165,8 @@ const V_OPTION_MODE: Option<&[(u32, &str)]> = Some(values::OPTION_MODES);
 const V_TRANSFERABLE: Option<&[(u32, &str)]> = Some(values::TRANSFERABLE);
 const V_HTTP_EVENT: Option<&[(u32, &str)]> = Some(crate::session::HTTP_EVENTS);
 const V_SIG_STATUS: Option<&[(u32, &str)]> = Some(crate::sidechannel::SIG_STATUS);
+const V_AUTH_SCHEME: Option<&[(u32, &str)]> = Some(values::AUTH_SCHEMES);
+const V_AUTH_VERDICT: Option<&[(u32, &str)]> = Some(values::AUTH_VERDICTS);
 
 field_table! {
     Proto => ("cwmp", "CPE WAN Management Protocol", Protocol, None, ""),
@@ -349,6 +351,14 @@ field_table! {
     DmUnits => ("cwmp.dm.units", "Units", Str, None, "The parameter's units in the model"),
     DmDescription => ("cwmp.dm.description", "Description", Str, None, "The first sentence of the model's description, as plain text"),
     DmStatus => ("cwmp.dm.status", "Status", Str, None, "deprecated, obsoleted or deleted (absent when current)"),
+    Auth => ("cwmp.auth", "HTTP Authentication", None, None, "The HTTP Authorization of a CWMP POST or a TCP connection request, checked against the cwmp_credentials table (generated)"),
+    AuthValid => ("cwmp.auth.valid", "Valid", Bool, None, "Whether the answer is right for the configured password (present only where a verdict was possible)"),
+    AuthVerdict => ("cwmp.auth.verdict", "Verdict", U32, V_AUTH_VERDICT, "The outcome of checking the Authorization header against the configured password and the last challenge"),
+    AuthScheme => ("cwmp.auth.scheme", "Scheme", U32, V_AUTH_SCHEME, "The HTTP authentication scheme of the Authorization header"),
+    AuthUsername => ("cwmp.auth.username", "Username", Str, None, "The user name of the Authorization header (for Digest userhash, the hash as sent)"),
+    AuthRealm => ("cwmp.auth.realm", "Realm", Str, None, "The Digest realm of the Authorization header"),
+    AuthChallengeIn => ("cwmp.auth.challenge_in", "Challenge In", Frame, None, "The frame of the HTTP 401 whose nonce the answer uses"),
+    Cookie => ("cwmp.cookie", "Session Cookie", Str, None, "The name of the ACS's session cookie that the message sets or returns (its value is not shown)"),
 }
 
 expert_table! {
@@ -494,6 +504,14 @@ expert_table! {
         "A secret the model hides in transit is in the capture: a security observation."),
     DmNewer => ("cwmp.expert.dm.newer", Protocol, Note, "Defined in a newer version of the data model than the device reports",
         "The device reports an older model version; the name may not exist on it."),
+    AuthFailed => ("cwmp.expert.auth_failed", Security, Warn, "HTTP authentication answer not valid for the configured password",
+        "The server refuses the answer: the session or connection request fails (only checked for users in the cwmp_credentials table)."),
+    AuthLoop => ("cwmp.expert.auth_loop", Sequence, Warn, "Three or more authentication challenges in a row without success",
+        "The client never gets in: wrong credentials, a realm mismatch or a nonce problem loops until a peer gives up."),
+    BasicCleartext => ("cwmp.expert.basic_cleartext", Security, Note, "Basic credentials over plain HTTP",
+        "TR-069 (3.4.4) wants Basic only inside TLS: anyone on the path reads the password. Peers accept it, so it is a security observation, not a failure."),
+    CookieNotReturned => ("cwmp.expert.cookie_not_returned", Sequence, Warn, "Session cookie not returned by the CPE",
+        "An ACS that holds the session together by its cookie loses the session: it breaks half-way."),
 }
 
 impl Field {

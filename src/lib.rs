@@ -11,6 +11,7 @@
 //! - [`datamodel`]: the Broadband Forum data models read from their XML (pure).
 //! - [`fields`], [`values`]: the registered fields, expert items and value tables (pure).
 //! - [`session`]: sessions and request/response matching across HTTP messages (pure).
+//! - [`httpauth`]: HTTP authentication verdicts and session cookies per connection (pure).
 //! - [`sidechannel`]: UDP connection requests and lightweight notifications (pure).
 //! - [`views`]: Flow Graph arrows, export objects and the change log, per frame (pure).
 //! - [`tree`]: the model mapped onto a tree-operation sink (pure).
@@ -27,6 +28,7 @@ pub mod dmcheck;
 pub mod ffi;
 pub mod fields;
 pub mod follow;
+pub mod httpauth;
 pub mod plugin;
 pub mod session;
 pub mod sidechannel;

@@ -143,6 +143,8 @@ pub struct Record {
     /// What the cross-session layer links to this message (transfers, connection requests,
     /// periodic intervals) and finds about it.
     pub follow: Links,
+    /// HTTP authentication and cookie checks of an HTTP message (see [`crate::httpauth`]).
+    pub auth: Option<crate::httpauth::AuthRecord>,
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +190,8 @@ pub struct Tracker {
     /// File fetches waiting for their outcome: FTP by control connection, TFTP by client.
     ftp_fetches: HashMap<u32, u32>,
     tftp_fetches: HashMap<IpAddr, u32>,
+    /// Challenges, authentication runs and session cookies per connection.
+    auth: crate::httpauth::AuthState,
 }
 
 fn who(d: Direction) -> &'static str {
@@ -598,6 +602,26 @@ impl Tracker {
     /// The HTTP messages of a frame that carried no CWMP body. `cwmp_port` says whether the connection
     /// uses a CWMP port (for connection requests on connections without CWMP bodies).
     pub fn on_http(&mut self, at: At, msgs: &[HttpMessage], cwmp_port: bool) -> Vec<Record> {
+        let creds = crate::httpauth::Credentials::default();
+        let checks = crate::httpauth::Checks {
+            creds: &creds,
+            http_checks: false,
+            tls: false,
+        };
+        self.on_http_checked(at, msgs, &[], cwmp_port, checks)
+    }
+
+    /// [`Tracker::on_http`] with the header values of each message (`heads[i]` for `msgs[i]`, where
+    /// read) and the authentication and cookie checks to run on them. A message without a session
+    /// event gets a record of its own when the checks have something to say about it.
+    pub fn on_http_checked(
+        &mut self,
+        at: At,
+        msgs: &[HttpMessage],
+        heads: &[crate::httpauth::HttpHeaders],
+        cwmp_port: bool,
+        checks: crate::httpauth::Checks<'_>,
+    ) -> Vec<Record> {
         let mut out = Vec::new();
         if at.visited {
             // Later passes: what the first pass stored, whatever HTTP shows now.
@@ -611,9 +635,23 @@ impl Tracker {
             return out;
         }
         let mut stored = 0u16;
-        for m in msgs {
+        for (i, m) in msgs.iter().enumerate() {
             let key = (at.frame, stored);
-            if let Some(r) = self.http_message(at, key, m, cwmp_port) {
+            let known = self.is_cwmp_stream(at.stream);
+            let session = self.streams.get(&at.stream).and_then(|s| s.session);
+            let mut rec = self.http_message(at, key, m, cwmp_port);
+            let event = rec.as_ref().and_then(|r| r.event);
+            if let Some(msg) = auth_message(m, known, event, session) {
+                if let Some(a) = self.auth.on_message(at, msg, heads.get(i), checks) {
+                    let r = rec.get_or_insert_with(|| Record {
+                        session,
+                        device: self.streams.get(&at.stream).and_then(|s| s.device.clone()),
+                        ..Record::default()
+                    });
+                    r.auth = Some(a);
+                }
+            }
+            if let Some(r) = rec {
                 stored += 1;
                 self.http_records.insert(key, r.clone());
                 out.push(r);
@@ -834,6 +872,47 @@ impl Tracker {
                     text,
                 }),
             }
+        }
+    }
+}
+
+/// The message as the authentication checks see it, for the messages they concern: those of a CWMP
+/// connection and of TCP connection requests.
+fn auth_message(
+    m: &HttpMessage,
+    known: bool,
+    event: Option<HttpEventKind>,
+    session: Option<u32>,
+) -> Option<crate::httpauth::Message<'_>> {
+    use crate::httpauth::{Message, Role};
+    match m {
+        HttpMessage::Request { method, has_body } => {
+            let role = match event {
+                Some(HttpEventKind::ConnectionRequest) => Role::ConnReqGet,
+                _ if known && method == "POST" => Role::CpeRequest,
+                _ => return None,
+            };
+            Some(Message {
+                role,
+                method,
+                code: 0,
+                empty_body: !has_body,
+                session,
+            })
+        }
+        HttpMessage::Response { code, has_body, .. } => {
+            let role = match event {
+                Some(HttpEventKind::ConnectionRequestAnswer) => Role::ConnReqAnswer,
+                _ if known => Role::AcsResponse,
+                _ => return None,
+            };
+            Some(Message {
+                role,
+                method: "",
+                code: *code,
+                empty_body: !has_body,
+                session,
+            })
         }
     }
 }

@@ -505,7 +505,22 @@ pub fn http_event_info(rec: &crate::session::Record) -> String {
 pub fn render_http_events(recs: &[crate::session::Record], sink: &mut dyn Sink) -> String {
     let mut infos = Vec::new();
     for rec in recs {
-        let Some(ev) = rec.event else { continue };
+        let Some(ev) = rec.event else {
+            if let Some(a) = &rec.auth {
+                sink.item(
+                    Field::Proto,
+                    Span::default(),
+                    &Value::None,
+                    Some("CPE WAN Management Protocol, HTTP Authentication"),
+                    false,
+                );
+                sink.push(Field::Proto);
+                render_auth(a, sink);
+                render_session(rec, sink);
+                sink.pop();
+            }
+            continue;
+        };
         let info = http_event_info(rec);
         sink.item(
             Field::Proto,
@@ -522,9 +537,79 @@ pub fn render_http_events(recs: &[crate::session::Record], sink: &mut dyn Sink) 
             None,
             true,
         );
+        if let Some(a) = &rec.auth {
+            render_auth(a, sink);
+        }
         render_session(rec, sink);
         sink.pop();
         infos.push(info);
     }
     infos.join(", ")
+}
+
+/// The authentication and cookie checks of an HTTP message: a generated subtree with the scheme,
+/// user, realm, verdict and challenge, then the cookie's name and the expert items. Never a password.
+pub fn render_auth(a: &crate::httpauth::AuthRecord, sink: &mut dyn Sink) {
+    let none = Span::default();
+    if a.scheme.is_some() || a.verdict.is_some() {
+        let label = match (&a.username, a.verdict) {
+            (Some(u), Some(v)) => format!(
+                "HTTP Authentication: {u}, {}",
+                crate::values::AUTH_VERDICTS
+                    .iter()
+                    .find(|(k, _)| *k == v as u32)
+                    .map_or("", |(_, s)| s)
+            ),
+            (Some(u), None) => format!("HTTP Authentication: {u}"),
+            _ => "HTTP Authentication".to_owned(),
+        };
+        sink.item(Field::Auth, none, &Value::None, Some(&label), true);
+        // On the subtree's head, where the analyst sees them without opening it.
+        for n in a
+            .notes
+            .iter()
+            .filter(|n| n.expert != Expert::CookieNotReturned)
+        {
+            sink.expert(n.expert, &n.text);
+        }
+        sink.push(Field::Auth);
+        if let Some(v) = a.verdict {
+            sink.item(
+                Field::AuthValid,
+                none,
+                &Value::Bool(v.is_valid()),
+                None,
+                true,
+            );
+            sink.item(Field::AuthVerdict, none, &Value::U32(v as u32), None, true);
+        }
+        if let Some(s) = a.scheme {
+            sink.item(Field::AuthScheme, none, &Value::U32(s as u32), None, true);
+        }
+        if let Some(u) = &a.username {
+            sink.item(
+                Field::AuthUsername,
+                none,
+                &Value::Str(u.clone()),
+                None,
+                true,
+            );
+        }
+        if let Some(r) = &a.realm {
+            sink.item(Field::AuthRealm, none, &Value::Str(r.clone()), None, true);
+        }
+        if let Some(f) = a.challenge_in {
+            sink.item(Field::AuthChallengeIn, none, &Value::Frame(f), None, true);
+        }
+        sink.pop();
+    }
+    if let Some(c) = &a.cookie {
+        sink.item(Field::Cookie, none, &Value::Str(c.clone()), None, true);
+    }
+    let shown = a.scheme.is_some() || a.verdict.is_some();
+    for n in &a.notes {
+        if !shown || n.expert == Expert::CookieNotReturned {
+            sink.expert(n.expert, &n.text);
+        }
+    }
 }

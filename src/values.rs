@@ -307,6 +307,21 @@ impl DateTime {
     }
 }
 
+/// `cwmp.auth.scheme` values ([`crate::auth::Scheme`]).
+pub static AUTH_SCHEMES: &[(u32, &str)] = &[(1, "Basic"), (2, "Digest")];
+
+/// `cwmp.auth.verdict` values ([`crate::auth::Verdict`]).
+pub static AUTH_VERDICTS: &[(u32, &str)] = &[
+    (1, "Valid"),
+    (2, "Wrong password"),
+    (3, "Realm differs from the challenge"),
+    (4, "Nonce not from the challenge"),
+    (5, "URI differs from the request"),
+    (6, "Unsupported algorithm"),
+    (7, "Cannot verify"),
+    (8, "Malformed header"),
+];
+
 /// 0001-01-01T00:00:00Z in seconds since the Unix epoch.
 pub const UNKNOWN_TIME_SECS: i64 = -62_135_596_800;
 

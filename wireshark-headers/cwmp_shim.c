@@ -21,6 +21,7 @@
 #include <epan/proto.h>
 #include <epan/expert.h>
 #include <epan/prefs.h>
+#include <epan/uat.h>
 #include <wsutil/filesystem.h>
 #include <epan/exceptions.h>
 #include <epan/stats_tree.h>
@@ -137,6 +138,67 @@ static int hf_http_request_method = -1;
 static int hf_http_response_code = -1;
 static int hf_http_file_data = -1;
 static int hf_http_location = -1;
+/* Header fields of the authentication and cookie checks, wanted only while cwmp.http_checks is on or
+ * the cwmp_credentials table has records. */
+static int hf_http_uri = -1;
+static int hf_http_authorization = -1;
+static int hf_http_www_authenticate = -1;
+static int hf_http_cookie = -1;
+static int hf_http_set_cookie = -1;
+static cwmp_pref_bool pref_http_checks = FALSE;
+
+/* ---- The cwmp_credentials table (UAT): user names and passwords ---------------------------------- */
+
+typedef struct cwmp_credential {
+    char *username;
+    char *password;
+} cwmp_credential_t;
+
+static cwmp_credential_t *credentials;
+static guint n_credentials;
+
+UAT_CSTRING_CB_DEF(cwmp_cred, username, cwmp_credential_t)
+UAT_CSTRING_CB_DEF(cwmp_cred, password, cwmp_credential_t)
+
+static void *cred_copy(void *dest, const void *orig, size_t len _U_)
+{
+    cwmp_credential_t *d = (cwmp_credential_t *)dest;
+    const cwmp_credential_t *o = (const cwmp_credential_t *)orig;
+    d->username = g_strdup(o->username);
+    d->password = g_strdup(o->password);
+    return d;
+}
+
+static void cred_free(void *r)
+{
+    cwmp_credential_t *c = (cwmp_credential_t *)r;
+    g_free(c->username);
+    g_free(c->password);
+}
+
+static void set_wanted_fields(void);
+
+/* After every change of the table: Rust keeps a copy of the records, and the header fields become
+ * wanted (or not). */
+static void cred_post_update(void)
+{
+    const char **users = g_new0(const char *, n_credentials + 1);
+    const char **passwords = g_new0(const char *, n_credentials + 1);
+    for (guint k = 0; k < n_credentials; k++) {
+        users[k] = credentials[k].username;
+        passwords[k] = credentials[k].password;
+    }
+    cwmp_rs_set_credentials(users, passwords, n_credentials);
+    g_free(users);
+    g_free(passwords);
+    set_wanted_fields();
+}
+
+/* The header checks run with credentials configured or with cwmp.http_checks on. */
+static gboolean http_checks_on(void)
+{
+    return pref_http_checks || n_credentials > 0;
+}
 /* Fields of file fetches (preference cwmp.follow_file_fetch), looked up at handoff. */
 static gboolean pref_follow_file_fetch = FALSE;
 static int hf_http_full_uri = -1;
@@ -373,7 +435,10 @@ static gboolean show_output(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     FINALLY {
         /* After the XML dissector, which sets its own protocol column. */
         col_set_str(pinfo->cinfo, COL_PROTOCOL, "CWMP");
-        set_info(pinfo, out->info, info);
+        /* Nothing to say (the authentication items of a message without a session event): the
+         * Info column stays as it is. */
+        if (out->info != NULL && out->info[0] != '\0')
+            set_info(pinfo, out->info, info);
         cwmp_rs_free(out);
     }
     ENDTRY;
@@ -690,6 +755,35 @@ static guint file_facts(packet_info *pinfo, proto_tree *tree, cwmp_file_fact_t *
     return n;
 }
 
+/* The header values of the authentication and cookie checks, each given to the message it belongs to
+ * (the first of a repeated header). Read from the fields' values only; cannot throw. */
+static void header_values(proto_tree *tree, cwmp_http_msg_t *msgs, const field_info *const *lines, guint n)
+{
+    const struct {
+        int hf;
+        size_t offset;
+        int requests;
+    } headers[] = {
+        { hf_http_uri, offsetof(cwmp_http_msg_t, uri), 1 },
+        { hf_http_authorization, offsetof(cwmp_http_msg_t, authorization), 1 },
+        { hf_http_cookie, offsetof(cwmp_http_msg_t, cookie), 1 },
+        { hf_http_www_authenticate, offsetof(cwmp_http_msg_t, www_authenticate), 0 },
+        { hf_http_set_cookie, offsetof(cwmp_http_msg_t, set_cookie), 0 },
+    };
+    for (size_t h = 0; h < G_N_ELEMENTS(headers); h++) {
+        GPtrArray *a = headers[h].hf >= 0 ? proto_get_finfo_ptr_array(tree, headers[h].hf) : NULL;
+        for (guint k = 0; a != NULL && k < a->len; k++) {
+            int m = message_of(lines, n, finfo_at(a, k));
+            const char **slot;
+            if (m < 0 || msgs[m].is_request != headers[h].requests)
+                continue;
+            slot = (const char **)((char *)&msgs[m] + headers[h].offset);
+            if (*slot == NULL)
+                *slot = finfo_string(a, k);
+        }
+    }
+}
+
 static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     GPtrArray *methods, *codes, *bodies, *locations;
@@ -748,6 +842,8 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
             if (m >= 0 && !msgs[m].is_request && msgs[m].location == NULL)
                 msgs[m].location = finfo_string(locations, k);
         }
+        if (http_checks_on())
+            header_values(tree, msgs, lines, n);
         for (guint k = 0; bodies != NULL && k < bodies->len; k++) {
             int m = message_of(lines, n, finfo_at(bodies, k));
             for (guint j = 0; m < 0 && j < n; j++) {
@@ -772,6 +868,8 @@ static int dissect_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.facts = facts;
     in.n_msgs = n;
     in.msgs = msgs;
+    in.tls = proto_is_frame_protocol(pinfo->layers, "tls") ? 1 : 0;
+    in.http_checks = pref_http_checks ? 1 : 0;
     out = cwmp_rs_http(&in);
     if (out != NULL && out->claimed && !PINFO_FD_VISITED(pinfo))
         p_add_proto_data(wmem_file_scope(), pinfo, proto_cwmp, CWMP_MARK_HTTP, GUINT_TO_POINTER(1));
@@ -923,6 +1021,19 @@ static void set_wanted_fields(void)
     g_array_append_val(wanted, hf_http_response_code);
     g_array_append_val(wanted, hf_http_file_data);
     g_array_append_val(wanted, hf_http_location);
+    hf_http_uri = proto_registrar_get_id_byname("http.request.uri");
+    hf_http_authorization = proto_registrar_get_id_byname("http.authorization");
+    hf_http_www_authenticate = proto_registrar_get_id_byname("http.www_authenticate");
+    hf_http_cookie = proto_registrar_get_id_byname("http.cookie");
+    hf_http_set_cookie = proto_registrar_get_id_byname("http.set_cookie");
+    if (http_checks_on()) {
+        const int header_fields[] = { hf_http_uri, hf_http_authorization, hf_http_www_authenticate,
+                                      hf_http_cookie, hf_http_set_cookie };
+        for (size_t k = 0; k < G_N_ELEMENTS(header_fields); k++) {
+            if (header_fields[k] >= 0)
+                g_array_append_val(wanted, header_fields[k]);
+        }
+    }
     for (size_t k = 0; pref_follow_file_fetch && k < G_N_ELEMENTS(fetch_fields); k++) {
         if (*fetch_fields[k] >= 0)
             g_array_append_val(wanted, *fetch_fields[k]);
@@ -1035,6 +1146,26 @@ static void register_rest(int proto)
         "ConnectionRequestPassword: checks the signature of UDP connection requests", &pref_cr_password);
     prefs_register_string_preference(m, "acs_password", "ACS password",
         "ManagementServer.Password: checks the signature of UDP lightweight notifications", &pref_acs_password);
+    {
+        static uat_field_t cred_fields[] = {
+            UAT_FLD_CSTRING(cwmp_cred, username, "Username",
+                "User name: of a CPE (session Digest or Basic), of an ACS (connection requests, "
+                "UDP un, lightweight notification UN)"),
+            UAT_FLD_CSTRING(cwmp_cred, password, "Password",
+                "Its password: checks authentication answers and HMAC signatures; never shown by "
+                "the dissector"),
+            UAT_END_FIELDS
+        };
+        uat_t *creds = uat_new("CWMP Credentials", sizeof(cwmp_credential_t), "cwmp_credentials", TRUE,
+            &credentials, &n_credentials, UAT_AFFECTS_DISSECTION,
+            NULL, cred_copy, NULL, cred_free, cred_post_update, NULL, cred_fields);
+        prefs_register_uat_preference(m, "credentials", "Credentials",
+            "User names and passwords that HTTP Digest and Basic answers, UDP connection requests and "
+            "lightweight notifications are checked against (the dialog shows the passwords)", creds);
+    }
+    prefs_register_bool_preference(m, "http_checks", "Check HTTP cookies and Basic over plain HTTP",
+        "Follow the ACS's session cookie and flag Basic credentials without TLS (reads HTTP headers: "
+        "costs time on every frame; on by itself when credentials are configured)", &pref_http_checks);
     prefs_register_bool_preference(m, "follow_file_fetch", "Follow file fetches of transfers",
         "Link each Download, Upload and ScheduleDownload to the CPE's HTTP, FTP or TFTP fetch of its file and "
         "name the outcome (reads non-CWMP traffic: costs time on every frame)", &pref_follow_file_fetch);

@@ -117,6 +117,12 @@ typedef struct cwmp_http_msg {
     uint32_t code;                /* responses */
     const char *method;           /* requests */
     const char *location;         /* responses with a Location header, else NULL */
+    /* Read only while credentials are configured or cwmp.http_checks is on; else NULL. */
+    const char *uri;              /* requests: the request URI */
+    const char *authorization;    /* requests */
+    const char *www_authenticate; /* responses */
+    const char *cookie;           /* requests */
+    const char *set_cookie;       /* responses */
 } cwmp_http_msg_t;
 
 /* What non-CWMP traffic tells about the fetch of a transfer's file (preference cwmp.follow_file_fetch). */
@@ -148,6 +154,8 @@ typedef struct cwmp_http_input {
     const cwmp_file_fact_t *facts;
     uint32_t n_msgs;
     const cwmp_http_msg_t *msgs;
+    int32_t tls;                  /* the frame came over TLS */
+    int32_t http_checks;          /* preference cwmp.http_checks */
 } cwmp_http_input_t;
 
 /* One UDP datagram (connection request or lightweight notification). */
@@ -193,6 +201,9 @@ typedef struct cwmp_xmpp_input {
 } cwmp_xmpp_input_t;
 cwmp_output_t *cwmp_rs_xmpp(const cwmp_xmpp_input_t *in);
 void cwmp_rs_free(cwmp_output_t *out);
+/* The records of the cwmp_credentials table (after every change): n user names and their passwords.
+ * Rust keeps its own copy; the passwords are never shown. Returns the number of records kept. */
+uint32_t cwmp_rs_set_credentials(const char *const *users, const char *const *passwords, uint32_t n);
 void cwmp_rs_reset(void);
 /* The registration tables, built once; NULL when building them failed (nothing is registered then). */
 const cwmp_tables_t *cwmp_rs_tables(void);

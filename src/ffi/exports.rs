@@ -24,6 +24,53 @@ use crate::tree::{OpCode, TreeOps, NO_TEXT};
 /// global sound. Reset by the init/cleanup routines the shim registers.
 static TRACKER: Mutex<Option<Tracker>> = Mutex::new(None);
 
+/// The `cwmp_credentials` table, as the shim last handed it over. Kept across files.
+static CREDENTIALS: Mutex<Option<crate::httpauth::Credentials>> = Mutex::new(None);
+
+fn with_credentials<R>(f: impl FnOnce(&crate::httpauth::Credentials) -> R) -> R {
+    let guard = CREDENTIALS.lock().unwrap_or_else(|e| e.into_inner());
+    match guard.as_ref() {
+        Some(c) => f(c),
+        None => f(&crate::httpauth::Credentials::default()),
+    }
+}
+
+/// Takes the records of the `cwmp_credentials` table (the shim calls it after every change of the
+/// table). Records whose strings are not UTF-8 are dropped. Returns the number of records kept.
+///
+/// # Safety
+/// `users` and `passwords` must each hold `n` pointers to NUL-terminated strings (or NULL), valid for
+/// the call.
+#[no_mangle]
+pub unsafe extern "C" fn cwmp_rs_set_credentials(
+    users: *const *const c_char,
+    passwords: *const *const c_char,
+    n: u32,
+) -> u32 {
+    catch_unwind(|| {
+        let (users, passwords): (&[*const c_char], &[*const c_char]) =
+            if users.is_null() || passwords.is_null() || n == 0 {
+                (&[], &[])
+            } else {
+                // SAFETY: two arrays of n pointers from the shim's UAT records, alive for the call.
+                unsafe {
+                    (
+                        std::slice::from_raw_parts(users, n as usize),
+                        std::slice::from_raw_parts(passwords, n as usize),
+                    )
+                }
+            };
+        let creds =
+            crate::httpauth::Credentials::new(users.iter().zip(passwords).filter_map(|(u, p)| {
+                Some((cstr(*u)?.to_owned(), cstr(*p).unwrap_or("").to_owned()))
+            }));
+        let kept = u32::try_from(creds.len()).unwrap_or(u32::MAX);
+        *CREDENTIALS.lock().unwrap_or_else(|e| e.into_inner()) = Some(creds);
+        kept
+    })
+    .unwrap_or(0)
+}
+
 /// Message IDs of UDP connection requests seen in the open file (replays).
 static UDP_STATE: Mutex<Option<crate::sidechannel::UdpState>> = Mutex::new(None);
 
@@ -382,6 +429,16 @@ pub unsafe extern "C" fn cwmp_rs_http(
             // SAFETY: the shim passes an array of n_msgs entries that outlives this call.
             unsafe { std::slice::from_raw_parts(input.msgs, input.n_msgs as usize) }
         };
+        let heads: Vec<crate::httpauth::HttpHeaders> = raw
+            .iter()
+            .map(|m| crate::httpauth::HttpHeaders {
+                uri: cstr(m.uri).map(str::to_owned),
+                authorization: cstr(m.authorization).map(str::to_owned),
+                www_authenticate: cstr(m.www_authenticate).map(str::to_owned),
+                cookie: cstr(m.cookie).map(str::to_owned),
+                set_cookie: cstr(m.set_cookie).map(str::to_owned),
+            })
+            .collect();
         let msgs: Vec<HttpMessage> = raw
             .iter()
             .map(|m| {
@@ -441,10 +498,25 @@ pub unsafe extern "C" fn cwmp_rs_http(
                 input.cwmp_port
             );
         }
-        with_tracker(|t| {
-            t.on_file_facts(at, &facts);
-            super::views::with_views(|v| {
-                dissector::dissect_http_viewed(at, &msgs, input.cwmp_port != 0, t, Some(v))
+        with_credentials(|creds| {
+            let checks = crate::httpauth::Checks {
+                creds,
+                http_checks: input.http_checks != 0 || !creds.is_empty(),
+                tls: input.tls != 0,
+            };
+            with_tracker(|t| {
+                t.on_file_facts(at, &facts);
+                super::views::with_views(|v| {
+                    dissector::dissect_http_checked(
+                        at,
+                        &msgs,
+                        &heads,
+                        input.cwmp_port != 0,
+                        t,
+                        Some(v),
+                        checks,
+                    )
+                })
             })
         })
     }));
@@ -481,7 +553,16 @@ pub unsafe extern "C" fn cwmp_rs_udp(input: *const ws::cwmp_udp_input_t) -> *mut
             acs_password: cstr(input.acs_password),
         };
         let mut guard = UDP_STATE.lock().unwrap_or_else(|e| e.into_inner());
-        with_tracker(|t| dissector::dissect_udp(&d, guard.get_or_insert_with(Default::default), t))
+        with_credentials(|creds| {
+            with_tracker(|t| {
+                dissector::dissect_udp_with(
+                    &d,
+                    creds,
+                    guard.get_or_insert_with(Default::default),
+                    t,
+                )
+            })
+        })
     }));
     output(result, input.len)
 }
