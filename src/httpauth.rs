@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! HTTP authentication and session cookies of CWMP connections, followed across the messages of a
 //! connection (TR-069 Amendment 6, 3.4.4 for sessions, 3.2.2 for TCP connection requests, 3.4.2 for
 //! cookies).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! HTTP authentication verified against the `cwmp_credentials` table, and the ACS's session cookie
 //! followed, through the real tshark on one generated capture (issue 15's "Done when" list):
 //!
