@@ -515,9 +515,29 @@ fn known_only_later(op: &Shown) -> bool {
     use cwmp_dissector::fields::{Expert, Field};
     use cwmp_dissector::tree::OpCode;
     if op.0 == OpCode::Expert {
-        op.1 == Expert::Unanswered as u16
+        [
+            Expert::Unanswered,
+            // Cross-session findings that need the rest of the capture.
+            Expert::TransferIncomplete,
+            Expert::ConnreqUnanswered,
+        ]
+        .iter()
+        .any(|e| op.1 == *e as u16)
     } else {
-        op.1 == Field::ResponseIn as u16
+        // Links forward across sessions, written into the request when its complete, fetch or
+        // Inform is seen.
+        [
+            Field::TransferCompleteIn,
+            Field::TransferDuration,
+            Field::TransferFetchIn,
+            Field::TransferFetchStatus,
+            Field::ConnreqInformIn,
+            Field::ConnreqLatency,
+            Field::ConnreqUndecided,
+        ]
+        .iter()
+        .any(|f| op.1 == *f as u16)
+            || op.1 == Field::ResponseIn as u16
     }
 }
 

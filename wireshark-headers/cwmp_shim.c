@@ -200,7 +200,7 @@ static gboolean http_checks_on(void)
     return pref_http_checks || n_credentials > 0;
 }
 /* Fields of file fetches (preference cwmp.follow_file_fetch), looked up at handoff. */
-static gboolean pref_follow_file_fetch = FALSE;
+static cwmp_pref_bool pref_follow_file_fetch = FALSE;
 static int hf_http_full_uri = -1;
 static int hf_http_request_in = -1;
 static int hf_ftp_command = -1;
