@@ -486,7 +486,7 @@ static tap_param table_params[] = {
 };
 
 static stat_tap_table_ui changes_table_ui = {
-    REGISTER_STAT_GROUP_GENERIC,
+    REGISTER_PACKET_STAT_GROUP_UNSORTED,
     "CWMP/Changes",
     "cwmp",
     "cwmp,change_table",
@@ -641,7 +641,7 @@ static tap_packet_status devices_table_packet(void *tapdata, packet_info *pinfo,
 }
 
 static stat_tap_table_ui devices_table_ui = {
-    REGISTER_STAT_GROUP_GENERIC,
+    REGISTER_PACKET_STAT_GROUP_UNSORTED,
     "CWMP/Devices",
     "cwmp",
     "cwmp,device_table",
