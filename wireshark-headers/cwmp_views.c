@@ -378,7 +378,9 @@ static stat_tap_ui changes_ui = {
     changes_params
 };
 
-/* ---- The change log in the GUI: Statistics -> CWMP -> Changes (a stat_tap_table) ----------------- */
+/* ---- The change log in the GUI: Statistics -> CWMP/Changes (a stat_tap_table) ------------------- */
+/* Registered in the plugin group: Wireshark 4.0 puts no REGISTER_STAT_GROUP_GENERIC table in its menus,
+ * and shows a table's title whole ("CWMP/Changes"), not as a submenu. */
 
 #define CHANGES_TABLE "CWMP Changes"
 
@@ -545,7 +547,7 @@ static stat_tap_ui devices_ui = {
     NULL
 };
 
-/* ---- The device table in the GUI: Statistics -> CWMP -> Devices (a stat_tap_table) --------------- */
+/* ---- The device table in the GUI: Statistics -> CWMP/Devices (a stat_tap_table) ----------------- */
 
 #define DEVICES_TABLE "CWMP Devices"
 
