@@ -319,7 +319,7 @@ fn change_log_shows_the_refused_parameter() {
         &["frame.number"],
     )[0][0];
     assert_eq!(rows[0][1], spv);
-    // The GUI table (Statistics -> CWMP -> Changes), printed by tshark under its own name: the answer
+    // The GUI table (Statistics -> CWMP/Changes), printed by tshark under its own name: the answer
     // fills in the result of the row added at the request, in one pass too.
     for pass in [
         &["-r", p, "-q", "-z", "cwmp,change_table"][..],

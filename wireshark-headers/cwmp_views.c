@@ -379,7 +379,9 @@ static stat_tap_ui changes_ui = {
     changes_params
 };
 
-/* ---- The change log in the GUI: Statistics -> CWMP -> Changes (a stat_tap_table) ----------------- */
+/* ---- The change log in the GUI: Statistics -> CWMP/Changes (a stat_tap_table) ------------------- */
+/* Registered in the plugin group: Wireshark 4.0 puts no REGISTER_STAT_GROUP_GENERIC table in its menus,
+ * and shows a table's title whole ("CWMP/Changes"), not as a submenu. */
 
 #define CHANGES_TABLE "CWMP Changes"
 
@@ -487,7 +489,7 @@ static tap_param table_params[] = {
 };
 
 static stat_tap_table_ui changes_table_ui = {
-    REGISTER_STAT_GROUP_GENERIC,
+    REGISTER_PACKET_STAT_GROUP_UNSORTED,
     "CWMP/Changes",
     "cwmp",
     "cwmp,change_table",
@@ -546,7 +548,7 @@ static stat_tap_ui devices_ui = {
     NULL
 };
 
-/* ---- The device table in the GUI: Statistics -> CWMP -> Devices (a stat_tap_table) --------------- */
+/* ---- The device table in the GUI: Statistics -> CWMP/Devices (a stat_tap_table) ----------------- */
 
 #define DEVICES_TABLE "CWMP Devices"
 
@@ -642,7 +644,7 @@ static tap_packet_status devices_table_packet(void *tapdata, packet_info *pinfo,
 }
 
 static stat_tap_table_ui devices_table_ui = {
-    REGISTER_STAT_GROUP_GENERIC,
+    REGISTER_PACKET_STAT_GROUP_UNSORTED,
     "CWMP/Devices",
     "cwmp",
     "cwmp,device_table",
