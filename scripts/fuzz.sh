@@ -53,6 +53,7 @@
 # key=value lines.
 # SPDX-License-Identifier: GPL-2.0-or-later
 # SPDX-License-Identifier: GPL-2.0-or-later
+# SPDX-License-Identifier: GPL-2.0-or-later
 set -u -o pipefail
 
 die() { echo "fuzz.sh: $*" >&2; exit 2; }
