@@ -52,8 +52,6 @@
 # plugin-attributable Valgrind error was found; 1 otherwise; 2 on a usage or setup error. OUT/summary.txt holds the figures as
 # key=value lines.
 # SPDX-License-Identifier: GPL-2.0-or-later
-# SPDX-License-Identifier: GPL-2.0-or-later
-# SPDX-License-Identifier: GPL-2.0-or-later
 set -u -o pipefail
 
 die() { echo "fuzz.sh: $*" >&2; exit 2; }

@@ -25,7 +25,6 @@
 #
 # usage: scripts/screenshots.sh [OUTDIR]     (default docs/screenshots)
 # SPDX-License-Identifier: GPL-2.0-or-later
-# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)

@@ -42,8 +42,6 @@
 # Logs and summary: $CACHE/logs/. Exit status 0 only if all builds/tests pass.
 # Must run as root (debootstrap, chroot, mount). See docs/version-matrix.md.
 # SPDX-License-Identifier: GPL-2.0-or-later
-# SPDX-License-Identifier: GPL-2.0-or-later
-# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
 # The command run inside each chroot, from the project directory.

@@ -257,8 +257,21 @@ fn build_capture() -> PathBuf {
 }
 
 /// `ip.src`, `cwmp.auth.username`, `cwmp.auth.valid`, `cwmp.auth.verdict` of every checked answer.
+/// Booleans as tshark 4.0 prints them (4.4 and later print True/False).
 fn verdicts(extra: &[String]) -> Vec<Vec<String>> {
     let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    let mut rows = verdict_rows(&extra);
+    for r in &mut rows {
+        match r[2].as_str() {
+            "True" => r[2] = "1".to_owned(),
+            "False" => r[2] = "0".to_owned(),
+            _ => {}
+        }
+    }
+    rows
+}
+
+fn verdict_rows(extra: &[&str]) -> Vec<Vec<String>> {
     fields_opts(
         capture(),
         "cwmp.auth.username",
@@ -270,7 +283,7 @@ fn verdicts(extra: &[String]) -> Vec<Vec<String>> {
             "cwmp.auth.scheme",
             "cwmp.auth.challenge_in",
         ],
-        &extra,
+        extra,
     )
 }
 
