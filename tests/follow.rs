@@ -393,31 +393,7 @@ fn connection_requests_are_linked_to_the_inform_they_cause_or_flagged() {
     );
     cap.advance(Duration::from_secs(10));
     // TCP: challenged, then answered 200 with credentials; the Inform comes 2 s later.
-    let mut cr = cap.tcp_flow(addr("198.51.100.1:40000"), addr("192.0.2.10:7547"));
-    let get = |auth: bool| {
-        let r = Request::get("/cr-7f3a").header("Host", "192.0.2.10:7547");
-        if auth {
-            r.header("Authorization", "Digest username=\"cr\", realm=\"cpe\", nonce=\"n1\", uri=\"/cr-7f3a\", response=\"00\"")
-        } else {
-            r
-        }
-    };
-    Session::new().run(
-        &mut cap,
-        &mut cr,
-        &[
-            (
-                get(false),
-                Response::new(401, "Unauthorized")
-                    .header("WWW-Authenticate", "Digest realm=\"cpe\", nonce=\"n1\""),
-            ),
-            (
-                get(true),
-                Response::new(200, "OK").header("Content-Length", "0"),
-            ),
-        ],
-    );
-    cap.close(&mut cr);
+    connection_request_with_digest_round(&mut cap);
     cap.advance(Duration::from_secs(2));
     session(
         &mut cap,

@@ -269,31 +269,7 @@ fn auth_challenge_retry_and_tcp_connection_request() {
     let mut cap = Capture::new();
     let o = Opts::default();
     // ACS -> CPE connection request on the CPE's port 7547: 401, then 200 with credentials.
-    let mut cr = cap.tcp_flow(addr("198.51.100.1:40000"), addr("192.0.2.10:7547"));
-    let get = |auth: bool| {
-        let r = Request::get("/cr-7f3a").header("Host", "192.0.2.10:7547");
-        if auth {
-            r.header("Authorization", "Digest username=\"cr\", realm=\"cpe\", nonce=\"n1\", uri=\"/cr-7f3a\", response=\"00\"")
-        } else {
-            r
-        }
-    };
-    Session::new().run(
-        &mut cap,
-        &mut cr,
-        &[
-            (
-                get(false),
-                Response::new(401, "Unauthorized")
-                    .header("WWW-Authenticate", "Digest realm=\"cpe\", nonce=\"n1\""),
-            ),
-            (
-                get(true),
-                Response::new(200, "OK").header("Content-Length", "0"),
-            ),
-        ],
-    );
-    cap.close(&mut cr);
+    connection_request_with_digest_round(&mut cap);
     cap.advance(Duration::from_millis(300));
     // The CPE's session: Inform challenged with 401, retried with credentials, then ended.
     let mut s = cap.tcp_flow(addr(CPE), addr(ACS));

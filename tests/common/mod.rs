@@ -386,3 +386,36 @@ pub fn ws_version() -> (i32, i32) {
 pub fn col_fields_include_postdissector() -> bool {
     ws_version() < (4, 4)
 }
+
+/// An ACS's TCP connection request to the CPE's port 7547 (192.0.2.10): challenged with a Digest 401,
+/// then answered 200 once the ACS sends credentials.
+pub fn connection_request_with_digest_round(cap: &mut Capture) {
+    let mut cr = cap.tcp_flow(addr("198.51.100.1:40000"), addr("192.0.2.10:7547"));
+    let get = |auth: bool| {
+        let r = Request::get("/cr-7f3a").header("Host", "192.0.2.10:7547");
+        if auth {
+            r.header(
+                "Authorization",
+                "Digest username=\"cr\", realm=\"cpe\", nonce=\"n1\", uri=\"/cr-7f3a\", response=\"00\"",
+            )
+        } else {
+            r
+        }
+    };
+    Session::new().run(
+        cap,
+        &mut cr,
+        &[
+            (
+                get(false),
+                Response::new(401, "Unauthorized")
+                    .header("WWW-Authenticate", "Digest realm=\"cpe\", nonce=\"n1\""),
+            ),
+            (
+                get(true),
+                Response::new(200, "OK").header("Content-Length", "0"),
+            ),
+        ],
+    );
+    cap.close(&mut cr);
+}
