@@ -26,11 +26,6 @@ pub const MAX_NODE_LABEL: usize = 32;
 /// Longest device part of an export file name.
 pub const MAX_NAME_PART: usize = 64;
 
-/// The Info column's name of a device: `OUI-ProductClass-SerialNumber`.
-pub fn device_label(d: &DeviceId) -> String {
-    d.label()
-}
-
 /// A device label short enough for a Flow Graph column.
 pub fn node_label(label: &str) -> String {
     if label.chars().count() <= MAX_NODE_LABEL {
@@ -341,7 +336,11 @@ impl Views {
         if at.visited {
             return;
         }
-        let device = rec.device.as_deref().map(device_label).unwrap_or_default();
+        let device = rec
+            .device
+            .as_deref()
+            .map(DeviceId::label)
+            .unwrap_or_default();
         let from_cpe = msg.direction != Some(Direction::AcsToCpe);
         let mut view = self.frames.remove(&at.frame).unwrap_or_default();
         let first = msg.rpcs.first();
@@ -380,7 +379,11 @@ impl Views {
         }
         for rec in recs {
             let Some(ev) = rec.event else { continue };
-            let device = rec.device.as_deref().map(device_label).unwrap_or_default();
+            let device = rec
+                .device
+                .as_deref()
+                .map(DeviceId::label)
+                .unwrap_or_default();
             let from_cpe = matches!(
                 ev,
                 HttpEventKind::EmptyPost | HttpEventKind::ConnectionRequestAnswer
@@ -466,7 +469,7 @@ impl Views {
                 let dev = msg
                     .device
                     .as_ref()
-                    .map(device_label)
+                    .map(DeviceId::label)
                     .unwrap_or_else(|| device.to_owned());
                 self.store_params(&dev, at.frame, "Inform", &rpc.node);
             }
@@ -1219,7 +1222,7 @@ mod tests {
             serial_number: "../../etc/x".into(),
         };
         assert_eq!(
-            snapshot_name(&device_label(&d), 1),
+            snapshot_name(&d.label(), 1),
             "00AB12-GW100-______etc_x-session1.csv"
         );
         assert_eq!(safe_name_part(""), "_");

@@ -31,10 +31,8 @@ fn rpc_part(msg: &Message, rpc: &Rpc) -> String {
     if rpc.name == "Inform" && rpc.kind == RpcKind::Request {
         s.push_str(&format!(" [{}]", msg.events.join(", ")));
         if let Some(d) = &msg.device {
-            s.push_str(&format!(
-                " dev={}-{}-{}",
-                d.oui, d.product_class, d.serial_number
-            ));
+            s.push_str(" dev=");
+            s.push_str(&d.label());
         }
     }
     let mut key = None;
