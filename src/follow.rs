@@ -372,8 +372,10 @@ impl Follow {
 
     /// The figures of one device, as far as the capture has been read.
     pub fn device_stats(&self, k: &DeviceKey) -> Option<DeviceStats> {
-        let mut s = self.devices.get(k)?.stats.clone();
-        s.transfers_open = self.open_requests.values().filter(|dk| *dk == k).count() as u32;
+        let d = self.devices.get(k)?;
+        let mut s = d.stats.clone();
+        // Every pending transfer of the device is an open request (they are added and dropped together).
+        s.transfers_open = d.transfers.len() as u32;
         // Repeats share their first request's time: count each request once.
         s.connreqs_unanswered = self
             .unanswered_connreqs
