@@ -293,8 +293,12 @@ pub struct Views {
     /// Requests whose change rows still wait for an answer, by request frame.
     pending_changes: HashMap<u32, PendingChange>,
     pending_sets: HashMap<u32, PendingSet>,
-    /// Parameters by device label, by name.
-    params: HashMap<String, BTreeMap<String, Param>>,
+    /// Every parameter value learnt, by device label, in the order learnt (the latest of a name wins).
+    /// A snapshot is a length of this log, so ending a session costs nothing; its CSV is built only
+    /// when someone reads it.
+    params: HashMap<String, Vec<(String, Param)>>,
+    /// Snapshots by the frame that ended their session: (export name, device label, log length).
+    snapshots: HashMap<u32, Vec<(String, String, usize)>>,
     /// Sessions not ended yet, by TCP connection: (session number, device label).
     open: HashMap<u32, (u32, String)>,
 }
@@ -316,6 +320,16 @@ impl Views {
     /// Everything the views show for `frame` (empty when nothing).
     pub fn frame(&self, frame: u32) -> FrameView {
         let mut v = self.frames.get(&frame).cloned().unwrap_or_default();
+        if let Some(list) = self.snapshots.get(&frame) {
+            v.snapshots = list
+                .iter()
+                .map(|(name, device, upto)| Snapshot {
+                    name: name.clone(),
+                    device: device.clone(),
+                    csv: self.csv_upto(device, *upto),
+                })
+                .collect();
+        }
         if let Some(r) = self.change_rows.get(&frame) {
             v.changes = self
                 .changes
@@ -422,29 +436,37 @@ impl Views {
     pub fn has_objects(&self, frame: u32) -> bool {
         self.frames
             .get(&frame)
-            .is_some_and(|v| !v.envelopes.is_empty() || !v.snapshots.is_empty())
+            .is_some_and(|v| !v.envelopes.is_empty())
+            || self.snapshots.contains_key(&frame)
     }
 
     fn add_snapshot(&mut self, frame: u32, session: u32, device: &str) {
-        let csv = self.snapshot_csv(device);
-        self.frames
-            .entry(frame)
-            .or_default()
-            .snapshots
-            .push(Snapshot {
-                name: snapshot_name(device, session),
-                device: device.to_owned(),
-                csv,
-            });
+        let upto = self.params.get(device).map_or(0, Vec::len);
+        // The frame shows in the views (an arrow or an envelope may not be there yet).
+        self.frames.entry(frame).or_default();
+        self.snapshots.entry(frame).or_default().push((
+            snapshot_name(device, session),
+            device.to_owned(),
+            upto,
+        ));
     }
 
     /// The CSV snapshot of a device's parameters as known now.
     pub fn snapshot_csv(&self, device: &str) -> String {
+        self.csv_upto(device, usize::MAX)
+    }
+
+    /// The CSV snapshot of a device's parameters as known after the first `upto` values learnt.
+    fn csv_upto(&self, device: &str, upto: usize) -> String {
         let mut out = String::from("name,value,type,frame,rpc\n");
-        if let Some(params) = self.params.get(device) {
-            for (name, p) in params {
+        if let Some(log) = self.params.get(device) {
+            let mut latest: BTreeMap<&str, &Param> = BTreeMap::new();
+            for (name, p) in log.iter().take(upto) {
+                latest.insert(name.as_str(), p);
+            }
+            for (name, p) in latest {
                 let row = [
-                    name.as_str(),
+                    name,
                     p.value.as_str(),
                     p.kind.as_str(),
                     &p.frame.to_string(),
@@ -489,9 +511,9 @@ impl Views {
             }
             (RpcKind::Response, "SetParameterValuesResponse") => {
                 if let Some(set) = request_frame.and_then(|f| self.pending_sets.remove(&f)) {
-                    let map = self.params.entry(set.device).or_default();
+                    let log = self.params.entry(set.device).or_default();
                     for (name, value, kind) in set.params {
-                        map.insert(
+                        log.push((
                             name,
                             Param {
                                 value,
@@ -499,7 +521,7 @@ impl Views {
                                 frame: set.frame,
                                 rpc: "SetParameterValues",
                             },
-                        );
+                        ));
                     }
                 }
             }
@@ -586,9 +608,9 @@ impl Views {
         if list.is_empty() {
             return;
         }
-        let map = self.params.entry(device.to_owned()).or_default();
-        for (name, value, kind) in list {
-            map.insert(
+        let log = self.params.entry(device.to_owned()).or_default();
+        log.extend(list.into_iter().map(|(name, value, kind)| {
+            (
                 name,
                 Param {
                     value,
@@ -596,8 +618,8 @@ impl Views {
                     frame,
                     rpc,
                 },
-            );
-        }
+            )
+        }));
     }
 }
 

@@ -403,6 +403,29 @@ static void queue_taps(packet_info *pinfo, const cwmp_output_t *out)
     }
 }
 
+static int proto_xml = -1;
+static int hf_frame_protocols = -1;
+static int expert_tap_id = 0; /* 0: not found (tap ids start at 1) */
+
+/* Whether anyone can read what the XML dissector would add below a CWMP body: a visible tree; an
+ * invisible one where an xml field is referenced (a filter, a column, -e, a Lua field) or where
+ * protocols are not faked (the protocol hierarchy statistics); frame.protocols referenced (its xml
+ * layer); or an expert listener (the XML dissector's own expert items). Otherwise the XML dissector's
+ * work is invisible, and skipping it is most of what makes summary lines and CWMP filters cheap. */
+static gboolean xml_wanted(proto_tree *tree)
+{
+    if (tree == NULL)
+        return FALSE;
+    if (proto_xml < 0 || proto_field_is_referenced(tree, proto_xml))
+        return TRUE;
+    if (hf_frame_protocols < 0 || proto_field_is_referenced(tree, hf_frame_protocols))
+        return TRUE;
+    /* The expert tap is registered after our handoff; without it, no expert listener exists. */
+    if (expert_tap_id <= 0)
+        expert_tap_id = find_tap_id("expert");
+    return expert_tap_id > 0 && have_tap_listener(expert_tap_id);
+}
+
 /* Shows one Rust output and frees it: queues its tap records, replays its tree operations, runs the
  * XML dissector below a CWMP body when that tree can be read (is_body; xml_data is HTTP's data for it,
  * maybe NULL) and sets the columns. Every Wireshark call that can throw runs inside TRY, with no Rust
@@ -422,11 +445,9 @@ static gboolean show_output(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     queue_taps(pinfo, out);
     TRY {
         replay(tvb, pinfo, tree, out->ops, out->n_ops);
-        /* The XML tree of a CWMP body whenever there is a tree: filters on frame.protocols and the
-         * protocol hierarchy statistics see the xml layer without referencing an xml field, so no
-         * narrower test is safe. Without any tree nobody can read it. With XML disabled, nothing (not
-         * the data dissector). */
-        if (is_body && out->want_xml && xml_handle != NULL && tree != NULL)
+        /* The XML tree of a CWMP body whenever someone can read it (xml_wanted). With XML disabled,
+         * nothing (not the data dissector). */
+        if (is_body && out->want_xml && xml_handle != NULL && xml_wanted(tree))
             call_dissector_only(xml_handle, tvb, pinfo, tree, xml_data);
     }
     CATCH_NONFATAL_ERRORS {
@@ -654,8 +675,6 @@ static const xml_frame_t *find_conn_req_ns(const xml_frame_t *f, int depth)
     }
     return NULL;
 }
-
-static int proto_xml = -1;
 
 static int dissect_xmpp_frame(packet_info *pinfo, proto_tree *tree)
 {
@@ -1235,6 +1254,7 @@ static void register_handoff(void)
         return;
     media = find_dissector_table("media_type");
     proto_xml = proto_get_id_by_filter_name("xml");
+    hf_frame_protocols = proto_registrar_get_id_byname("frame.protocols");
     xml_handle = find_dissector("xml");
     for (size_t k = 0; k < CWMP_N_MEDIA_TYPES && media != NULL; k++) {
         /* Only types some dissector already handles: the others reach our heuristic anyway. */
