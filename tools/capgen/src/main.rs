@@ -48,9 +48,9 @@ GetRPCMethods, faults, 204) from a fleet of CPEs over many interleaved TCP
 connections; some bodies chunked and/or gzip; a few GetParameterValuesResponses
 with 10,000+ parameters. The same seed and size always give the same file.
 '--profile dense' makes every session the same CWMP-dense exchange: Inform
-(20 parameters), InformResponse, empty POST, GetParameterValues (8-16
+(20 parameters), InformResponse, empty POST, GetParameterValues (1-3
 names), GetParameterValuesResponse, 204; plain Content-Length bodies, no
-faults, no huge responses (about 1,500 sessions and 30,000 packets in 11MB).
+faults, no huge responses (11MB: about 1,350 sessions, 27,000 packets).
 
 bulk options:
   --out FILE            output pcap file (required; streamed, any size)
