@@ -47,17 +47,24 @@ SetParameterValues, GetParameterNames, AddObject, Reboot, Download,
 GetRPCMethods, faults, 204) from a fleet of CPEs over many interleaved TCP
 connections; some bodies chunked and/or gzip; a few GetParameterValuesResponses
 with 10,000+ parameters. The same seed and size always give the same file.
+'--profile dense' makes every session the same CWMP-dense exchange: Inform
+(20 parameters), InformResponse, empty POST, GetParameterValues (1-3
+names), GetParameterValuesResponse, 204; plain Content-Length bodies, no
+faults, no huge responses (11MB: about 1,350 sessions, 27,000 packets).
 
 bulk options:
   --out FILE            output pcap file (required; streamed, any size)
+  --profile P           mixed (the default, described above) or dense
   --size SIZE           approximate file size: 10MB, 100MB, 1GB, 512MiB, ...
                         (required; open sessions are completed, so the file
                         ends slightly larger)
   --seed N              seed of every random choice (default 1)
   --concurrency N       sessions open at the same time (default 24)
   --huge-every SIZE     one huge GetParameterValuesResponse per SIZE of
-                        capture (default 25MB; the first half-way through)
-  --huge-params LO-HI   parameters in a huge response (default 10000-20000)
+                        capture (default 25MB; the first half-way through;
+                        mixed profile only)
+  --huge-params LO-HI   parameters in a huge response (default 10000-20000;
+                        mixed profile only)
   --fleet N             number of distinct CPEs (default 20000)
 ";
 
@@ -296,7 +303,7 @@ fn exchange(o: &Exchange) -> Result<(), Failure> {
 }
 
 fn bulk(args: &[String]) -> Result<(), Failure> {
-    use cwmp_capgen::bulk::{parse_size, write_bulk, BulkConfig};
+    use cwmp_capgen::bulk::{parse_size, write_bulk, BulkConfig, Profile};
     let usage = |m: String| Failure::Usage(m);
     let size = |name: &str, v: &str| {
         parse_size(v).ok_or_else(|| usage(format!("{name}: '{v}' is not a size")))
@@ -323,6 +330,11 @@ fn bulk(args: &[String]) -> Result<(), Failure> {
         };
         match name {
             "--out" => out = Some(PathBuf::from(value()?)),
+            "--profile" => {
+                let v = value()?;
+                cfg.profile = Profile::from_name(&v)
+                    .ok_or_else(|| usage(format!("{name}: unknown profile '{v}'")))?
+            }
             "--size" => target = Some(size(name, &value()?)?),
             "--seed" => cfg.seed = number(name, &value()?)?,
             "--concurrency" => cfg.concurrency = positive(name, &value()?)?,

@@ -272,6 +272,11 @@ fn cli_rejects_bad_arguments() {
     assert_eq!(run(&["exchange", "--req-body", "x"]), Some(2));
     assert_eq!(run(&["exchange", "--out", "x", "--coding", "br"]), Some(2));
     assert_eq!(run(&["frobnicate"]), Some(2));
+    let profile = ["bulk", "--out", "/nonexistent/x", "--size", "1MB"];
+    assert_eq!(
+        run(&[&profile[..], &["--profile", "sparse"]].concat()),
+        Some(2)
+    );
     assert_eq!(run(&["--help"]), Some(0));
 }
 
@@ -343,4 +348,70 @@ fn cli_bulk_is_deterministic_and_clean() {
     let streams = tshark(&a, &["-Y", "tcp.flags.syn == 1 && tcp.flags.ack == 0"]).len();
     let ends = tshark(&a, &["-Y", "http.response.code == 204"]).len();
     assert_eq!(streams, ends, "one 204 per connection");
+}
+
+#[test]
+fn cli_bulk_dense_sessions_are_all_cwmp() {
+    let dir = TempDir::new("dense");
+    let out = dir.0.join("dense.pcap");
+    let st = Command::new(env!("CARGO_BIN_EXE_cwmp-capgen"))
+        .args(["bulk", "--profile", "dense", "--size", "300KB", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    // The stats line is printed for this profile too.
+    let stats = String::from_utf8_lossy(&st.stderr);
+    assert!(stats.contains(" sessions, "), "{stats}");
+    assert!(stats.contains("0 huge"), "{stats}");
+
+    require_tshark();
+    // Every connection carries exactly the dense exchange, in order, and every body is XML.
+    let lines = tshark(
+        &out,
+        &[
+            "-Y",
+            "http",
+            "-T",
+            "fields",
+            "-e",
+            "tcp.stream",
+            "-e",
+            "http.request.method",
+            "-e",
+            "http.response.code",
+        ],
+    );
+    let mut streams: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for l in &lines {
+        let mut f = l.split('\t');
+        let stream = f.next().unwrap_or_default().to_string();
+        let what: String = f.filter(|s| !s.is_empty()).collect();
+        streams.entry(stream).or_default().push(what);
+    }
+    assert!(streams.len() > 20, "{} sessions", streams.len());
+    for (stream, seq) in &streams {
+        assert_eq!(
+            seq,
+            &["POST", "200", "POST", "200", "POST", "204"],
+            "stream {stream}"
+        );
+    }
+    let xml = tshark(&out, &["-Y", "xml"]).len();
+    assert_eq!(xml, 4 * streams.len(), "four SOAP bodies per session");
+    let gpv = tshark(
+        &out,
+        &["-Y", "xml.tag contains \"GetParameterValuesResponse\""],
+    )
+    .len();
+    assert_eq!(gpv, streams.len());
+    let bad = tshark(
+        &out,
+        &["-Y", "_ws.malformed || _ws.expert.severity >= warning"],
+    );
+    assert!(bad.is_empty(), "{bad:?}");
 }
