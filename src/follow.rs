@@ -582,6 +582,10 @@ impl Follow {
     /// A parameter value the capture shows as in force on the device (GetParameterValuesResponse,
     /// or a SetParameterValues the CPE confirmed).
     pub fn on_param(&mut self, dev: &DeviceKey, name: &str, value: &str, ts: Ts) {
+        // Most values say nothing here: look them over before touching the device table.
+        if !is_learnt(name) {
+            return;
+        }
         learn_param(self.device(dev), name, value, ts);
     }
 
@@ -982,10 +986,15 @@ fn capped_note(what: &str) -> FollowNote {
     }
 }
 
+/// Whether a parameter is one this layer learns from (the ManagementServer object's).
+fn is_learnt(name: &str) -> bool {
+    name.contains(".ManagementServer.")
+}
+
 /// Learns the parameters this layer uses from a value the capture shows.
 fn learn_param(d: &mut Device, name: &str, value: &str, ts: Ts) {
     let leaf = name.rsplit('.').next().unwrap_or(name);
-    if !name.contains(".ManagementServer.") {
+    if !is_learnt(name) {
         return;
     }
     let value = value.trim();

@@ -515,10 +515,6 @@ impl Tracker {
                 (Direction::CpeToAcs, RpcKind::Request, "Inform") => {
                     let events: Vec<&str> = msg.events.iter().map(String::as_str).collect();
                     let params = param_values(&rpc.node);
-                    let params: Vec<(&str, &str)> = params
-                        .iter()
-                        .map(|(n, v)| (n.as_str(), v.as_str()))
-                        .collect();
                     let addr = at.src.map(|a| a.to_string());
                     let label = rec
                         .device
@@ -576,7 +572,7 @@ impl Tracker {
                 }
                 (Direction::CpeToAcs, RpcKind::Response, "GetParameterValuesResponse") => {
                     for (n, v) in param_values(&rpc.node) {
-                        f.on_param(&dev, &n, &v, at.ts);
+                        f.on_param(&dev, n, v, at.ts);
                     }
                 }
                 _ => {}
@@ -957,7 +953,7 @@ fn first_text(node: &Node, field: Field) -> Option<String> {
 }
 
 /// The (name, value) pairs of the ParameterValueStructs below `node`.
-fn param_values(node: &Node) -> Vec<(String, String)> {
+fn param_values(node: &Node) -> Vec<(&str, &str)> {
     node.walk()
         .into_iter()
         .filter(|n| n.field == Field::Parameter)
@@ -965,8 +961,8 @@ fn param_values(node: &Node) -> Vec<(String, String)> {
             let name = p.children.iter().find(|c| c.field == Field::ParameterName);
             let value = p.children.iter().find(|c| c.field == Field::ParameterValue);
             match (name.map(|n| &n.value), value.map(|v| &v.value)) {
-                (Some(Value::Str(n)), Some(Value::Str(v))) => Some((n.clone(), v.clone())),
-                (Some(Value::Str(n)), None) => Some((n.clone(), String::new())),
+                (Some(Value::Str(n)), Some(Value::Str(v))) => Some((n.as_str(), v.as_str())),
+                (Some(Value::Str(n)), None) => Some((n.as_str(), "")),
                 _ => None,
             }
         })
@@ -999,6 +995,7 @@ fn spv_values(msg: &Message) -> Vec<(String, String)> {
         .iter()
         .filter(|r| r.name == "SetParameterValues" && r.kind == RpcKind::Request)
         .flat_map(|r| param_values(&r.node))
+        .map(|(n, v)| (n.to_owned(), v.to_owned()))
         .collect()
 }
 

@@ -426,6 +426,16 @@ fn xml_tree_is_kept_below_cwmp() {
         2
     );
     let p = pcap.to_string_lossy().into_owned();
+    // Summary lines build no visible tree: the XML dissector runs below a CWMP body only when someone
+    // can read what it adds. A filter that names the xml layer or an xml field is such a reader.
+    for filter in [
+        "frame.protocols contains \"xml\"",
+        "xml",
+        "xml.tag contains \"Inform\"",
+    ] {
+        let lines = tshark(&["-n", "-r", &p, "-Y", filter]);
+        assert_eq!(lines.lines().count(), 2, "{filter}: {lines}");
+    }
     let phs = tshark(&["-n", "-q", "-r", &p, "-z", "io,phs"]);
     assert!(
         phs.lines().any(|l| l.trim_start().starts_with("xml ")),

@@ -408,10 +408,11 @@ static int hf_frame_protocols = -1;
 static int expert_tap_id = 0; /* 0: not found (tap ids start at 1) */
 
 /* Whether anyone can read what the XML dissector would add below a CWMP body: a visible tree; an
- * invisible one where an xml field is referenced (a filter, a column, -e, a Lua field) or where
- * protocols are not faked (the protocol hierarchy statistics); frame.protocols referenced (its xml
- * layer); or an expert listener (the XML dissector's own expert items). Otherwise the XML dissector's
- * work is invisible, and skipping it is most of what makes summary lines and CWMP filters cheap. */
+ * invisible one where an xml field is referenced (a filter, a column, -e, a Lua field) or protocols
+ * are not faked; frame.protocols referenced (its xml layer); a tap listener that reads the tree (the
+ * protocol hierarchy statistics count its protocol items); or an expert listener (the XML dissector's
+ * own expert items). Otherwise the XML dissector's work is invisible, and skipping it is most of what
+ * makes summary lines cheap. */
 static gboolean xml_wanted(proto_tree *tree)
 {
     if (tree == NULL)
@@ -419,6 +420,8 @@ static gboolean xml_wanted(proto_tree *tree)
     if (proto_xml < 0 || proto_field_is_referenced(tree, proto_xml))
         return TRUE;
     if (hf_frame_protocols < 0 || proto_field_is_referenced(tree, hf_frame_protocols))
+        return TRUE;
+    if ((union_of_tap_listener_flags() & TL_REQUIRES_PROTO_TREE) != 0)
         return TRUE;
     /* The expert tap is registered after our handoff; without it, no expert listener exists. */
     if (expert_tap_id <= 0)
