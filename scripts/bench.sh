@@ -4,6 +4,7 @@
 #
 #   scripts/bench.sh [--only bulk|dense] [--size 100MB] [--dense-size 11MB] [--seed 1] [--runs 5]
 #                    [--cases LIST] [--capture FILE]... [--serial SN] [--workdir DIR] [--no-build]
+#                    [--plugin FILE]
 #
 # Captures (generated with `cwmp-capgen bulk`, built here, and kept in the work folder, default
 # /var/tmp/cwmp-bench, for later runs):
@@ -43,6 +44,9 @@
 #   peak RSS                        <= 1.10  the worst RSS x of all cases run, plugin
 # "from" names the case the figure came from; a row whose cases were not run shows "-".
 #
+# --plugin FILE measures that build of the plugin (for example an older commit's
+# target/release/libcwmp_dissector.so) instead of this tree's release build.
+#
 # As root, Wireshark ignores WIRESHARK_PLUGIN_DIR, so tshark then runs as `nobody` (setpriv) with a
 # private HOME, exactly like the integration tests; the plugin goes to
 # <workdir>/plugins/<major.minor>/epan/cwmp.so and the stock runs point WIRESHARK_PLUGIN_DIR at an
@@ -60,6 +64,7 @@ CASES_OPT=
 SERIAL=
 WORKDIR=/var/tmp/cwmp-bench
 BUILD=1
+PLUGIN=
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e '/^# SPDX/d' -e 's/^# \{0,1\}//'; }
@@ -78,6 +83,7 @@ while [ $# -gt 0 ]; do
         --serial) SERIAL="$2"; shift 2 ;;
         --workdir) WORKDIR="$2"; shift 2 ;;
         --no-build) BUILD=0; shift ;;
+        --plugin) PLUGIN="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
     esac
@@ -110,7 +116,7 @@ fi
 if [ "$BUILD" = 1 ]; then
     (cd "$ROOT" && cargo build --release --quiet -p cwmp-dissector -p cwmp-capgen)
 fi
-PLUGIN="$ROOT/target/release/libcwmp_dissector.so"
+PLUGIN="${PLUGIN:-$ROOT/target/release/libcwmp_dissector.so}"
 [ -f "$PLUGIN" ] || die "$PLUGIN missing (cargo build --release)"
 
 WS_VER="$("$TSHARK" --version 2>/dev/null | head -1 | sed -n 's/.* \([0-9]\+\)\.\([0-9]\+\)\.[0-9]\+.*/\1.\2/p')"
