@@ -73,6 +73,11 @@ fn known_gpv(cat: &Catalog, n: usize) -> Vec<u8> {
             "<ParameterValueStruct><Name>{name}</Name><Value xsi:type=\"xsd:{ty}\">{v}</Value></ParameterValueStruct>"
         ));
     }
+    gpv_response(n, &items)
+}
+
+/// A GetParameterValuesResponse around `items` (`n` ParameterValueStructs).
+fn gpv_response(n: usize, items: &str) -> Vec<u8> {
     format!(
         "<soap-env:Envelope xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\" \
          xmlns:soap-enc=\"http://schemas.xmlsoap.org/soap/encoding/\" \
@@ -84,6 +89,30 @@ fn known_gpv(cat: &Catalog, n: usize) -> Vec<u8> {
          </cwmp:GetParameterValuesResponse></soap-env:Body></soap-env:Envelope>"
     )
     .into_bytes()
+}
+
+/// A GetParameterValuesResponse of `n` TR-098 names that the models do not define (TR-181 objects
+/// under `InternetGatewayDevice.`, as the bulk capture's huge responses have): one expert item each.
+fn unknown_gpv(n: usize) -> Vec<u8> {
+    const LEAVES: [&str; 5] = [
+        "Enable",
+        "DestSubnetMask",
+        "GatewayIPAddress",
+        "Interface",
+        "ForwardingMetric",
+    ];
+    let mut items = String::new();
+    for i in 0..n {
+        let leaf = LEAVES[i % LEAVES.len()];
+        let name = format!(
+            "InternetGatewayDevice.Routing.Router.1.IPv4Forwarding.{}.{leaf}",
+            1 + i / LEAVES.len()
+        );
+        items.push_str(&format!(
+            "<ParameterValueStruct><Name>{name}</Name><Value xsi:type=\"xsd:string\">1</Value></ParameterValueStruct>"
+        ));
+    }
+    gpv_response(n, &items)
 }
 
 fn bodies(cat: &Catalog) -> Vec<(&'static str, usize, Vec<u8>)> {
@@ -236,6 +265,7 @@ fn probe(spec: &str) {
     let body = match body {
         "known" => known_gpv(&cat, n),
         "bulk" => sample_gpv_response(7, n),
+        "unknown" => unknown_gpv(n),
         _ => sample_inform(7, n),
     };
     let detail = if detail == "full" {

@@ -21,8 +21,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::cwmp::{Direction, Message, Node, RpcKind, Span, Value};
 use crate::datamodel::{
-    self, check, parse_version, route, Access, Base, Catalog, Found, Item, LoadLimits, Model,
-    Scratch, Status,
+    self, check, parse_version, Access, Base, Catalog, Found, Item, LoadLimits, Model, Scratch,
+    Status,
 };
 use crate::fields::{Expert, Field};
 
@@ -342,21 +342,14 @@ fn remember_value(cat: &Catalog, name: &str, dev: &DeviceView, scratch: &mut Scr
     if !cat.may_be_enum_target(leaf) {
         return false;
     }
-    let Some(r) = route(name) else {
+    // Routed and normalised in one pass, before the model's own (smaller) probe.
+    let Some((_, r)) = datamodel::route_into(name, scratch) else {
         return false;
     };
     let Some(model) = model_for(cat, dev, r.root) else {
         return false;
     };
-    if !model.may_be_enum_target(leaf) {
-        return false;
-    }
-    datamodel::normalise_into(r.rel, scratch_buf(scratch));
-    model.is_enum_target(scratch.path())
-}
-
-fn scratch_buf(s: &mut Scratch) -> &mut String {
-    s.buf_mut()
+    model.may_be_enum_target(leaf) && model.is_enum_target(scratch.path())
 }
 
 fn walk(ctx: &mut Ctx<'_>, node: &mut Node, method: &str, kind: RpcKind, dir: Option<Direction>) {
@@ -414,23 +407,35 @@ fn walk(ctx: &mut Ctx<'_>, node: &mut Node, method: &str, kind: RpcKind, dir: Op
 }
 
 /// What judging one name produced: the annotation item (when the tree is read) and the expert items.
-struct Verdict {
-    annotation: Option<Node>,
-    issues: Vec<(Expert, String)>,
+enum Verdict {
+    /// A name the model does not define: one expert item on the name, nothing else (the most
+    /// frequent verdict on real traffic, so it carries its text alone).
+    Unknown(String),
+    Known {
+        annotation: Option<Node>,
+        issues: Vec<(Expert, String)>,
+    },
 }
 
 impl Verdict {
     /// The expert items go below the annotation when there is one, else on the name itself.
     fn attach(self, name_node: &mut Node) {
-        match self.annotation {
-            Some(mut a) => {
-                for (e, t) in self.issues {
+        match self {
+            Verdict::Unknown(text) => name_node.issue(Expert::DmUnknown, text),
+            Verdict::Known {
+                annotation: Some(mut a),
+                issues,
+            } => {
+                for (e, t) in issues {
                     a.issue(e, t);
                 }
                 name_node.children.push(a);
             }
-            None => {
-                for (e, t) in self.issues {
+            Verdict::Known {
+                annotation: None,
+                issues,
+            } => {
+                for (e, t) in issues {
                     name_node.issue(e, t);
                 }
             }
@@ -462,10 +467,7 @@ fn judge_name(ctx: &mut Ctx<'_>, name_node: &Node, usage: Use<'_>) -> Option<Ver
         text.push_str(" (as ");
         text.push_str(path);
         text.push(')');
-        return Some(Verdict {
-            annotation: None,
-            issues: vec![(Expert::DmUnknown, text)],
-        });
+        return Some(Verdict::Unknown(text));
     };
     // The scratch buffer holds the normalised path: lent out, not copied, while the checks run.
     let scratch = std::mem::take(&mut ctx.scratch);
@@ -490,7 +492,7 @@ fn judge_name(ctx: &mut Ctx<'_>, name_node: &Node, usage: Use<'_>) -> Option<Ver
     if annotation.is_none() && issues.is_empty() {
         return None;
     }
-    Some(Verdict { annotation, issues })
+    Some(Verdict::Known { annotation, issues })
 }
 
 /// The xsi:type a value of this syntax is sent with (lists are strings).
@@ -610,7 +612,9 @@ fn value_checks(
         ));
     }
     if let (Some(x), Some(want)) = (xsi, expected_xsd(item)) {
-        let local = x.rfind(':').map_or(x, |i| x.get(i + 1..).unwrap_or(""));
+        // `xsd:string` → `string` (a byte loop: the prefix is short, a library search costs more).
+        let colon = x.bytes().rposition(|b| b == b':');
+        let local = colon.map_or(x, |i| x.get(i + 1..).unwrap_or(""));
         let got = Base::from_name(local);
         // A list holding a single item is often sent with the item's own type: accepted.
         let single_item = syntax.list && got == Some(syntax.base) && !value.contains(',');

@@ -21,7 +21,7 @@ mod markup;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// A small, fast hash for the model's path keys (trusted input from the model files, so no need for
 /// SipHash's flood resistance): FNV-1a over 8-byte words.
@@ -207,8 +207,11 @@ pub struct Syntax {
     /// XML Schema patterns: a value must match one of them, whole.
     pub patterns: Vec<Box<str>>,
     pub units: Option<Box<str>>,
-    /// The patterns compiled on first use (`None` when they cannot be compiled: then not checked).
-    regex: OnceLock<Option<regex::Regex>>,
+    /// The patterns compiled on first use (`None` when they cannot be compiled: then not checked),
+    /// shared by every parameter of the catalog with the same patterns (most come from a few named
+    /// data types, such as `IPAddress`), so that each distinct set is compiled once.
+    /// Set for the syntaxes of a catalog that have patterns (`Catalog::share_patterns`).
+    regex: Option<Arc<OnceLock<Option<regex::Regex>>>>,
 }
 
 /// What the model says about one parameter or object.
@@ -624,6 +627,34 @@ impl Catalog {
             .iter()
             .flat_map(|m| m.enum_leaves.iter().cloned())
             .collect();
+        self.share_patterns();
+    }
+
+    /// Gives every syntax with the same patterns one compiled form (see `Syntax::regex`). The
+    /// patterns are long (an IPv6 address pattern is a kilobyte), so they are grouped by their count
+    /// and total length and compared only within a group, instead of being hashed whole.
+    fn share_patterns(&mut self) {
+        type Compiled = Arc<OnceLock<Option<regex::Regex>>>;
+        type Group = Vec<(Vec<Box<str>>, Compiled)>;
+        let mut shared: HashMap<(usize, usize), Group> = HashMap::new();
+        for m in &mut self.models {
+            for item in m.items.values_mut() {
+                let Some(s) = item.syntax.as_mut().filter(|s| !s.patterns.is_empty()) else {
+                    continue;
+                };
+                let size = s.patterns.iter().map(|p| p.len()).sum::<usize>();
+                let group = shared.entry((s.patterns.len(), size)).or_default();
+                let one = match group.iter().find(|(p, _)| *p == s.patterns) {
+                    Some((_, one)) => Arc::clone(one),
+                    None => {
+                        let one = Compiled::default();
+                        group.push((s.patterns.clone(), Arc::clone(&one)));
+                        one
+                    }
+                };
+                s.regex = Some(one);
+            }
+        }
     }
 
     /// False when no loaded model has an `enumerationRef` that can point at a parameter with this
@@ -676,11 +707,11 @@ impl Syntax {
     /// The compiled patterns, anchored, as one alternation; `None` when there are none or they do not
     /// compile as Rust regular expressions (then they are not checked).
     pub(crate) fn regex(&self) -> Option<&regex::Regex> {
+        // Every syntax of a catalog that has patterns shares a compiled form; one outside a catalog
+        // has nowhere to keep it, and is not checked against its patterns.
         self.regex
+            .as_ref()?
             .get_or_init(|| {
-                if self.patterns.is_empty() {
-                    return None;
-                }
                 let alts: Vec<String> = self.patterns.iter().map(|p| format!("(?:{p})")).collect();
                 regex::RegexBuilder::new(&format!("^(?:{})$", alts.join("|")))
                     .size_limit(1 << 20)
