@@ -250,8 +250,8 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 
-/// `CWMP_DM_PROBE=<body>:<n>:<models|plain>:<full|lean>` (body `known`, `bulk` or `inform`): one
-/// dissection of that body and nothing else, for counting its instructions with
+/// `CWMP_DM_PROBE=<body>:<n>:<models|plain>:<full|lean>` (body `known`, `unknown`, `bulk` or
+/// `inform`): one dissection of that body and nothing else, for counting its instructions with
 /// `valgrind --tool=callgrind --toggle-collect='*dissect_in_session_dm*'` (see
 /// `docs/performance.md`). The models are loaded before, outside the counted function.
 fn probe(spec: &str) {
