@@ -11,7 +11,7 @@
 //!   one nobody reads ([`Detail::ExpertsOnly`], the summary and filter path), on an Inform of 20
 //!   parameters, GetParameterValuesResponses of 1,000 and 10,000 Device:2 parameters the model knows
 //!   (`known_*`), and the bulk generator's responses of 1,000 and 10,000 parameters (`bulk_*`, whose
-//!   names mix TR-098 and TR-181 and are mostly unknown to the models: one expert item per name).
+//!   names mix TR-098 and TR-181; with seed 7 nearly all of them are known to the models).
 //!
 //! A summary at the end prints the cost ratios models/plain and the cost per parameter of the 10,000
 //! body relative to the 1,000 body (1.00 = linear).
@@ -48,8 +48,7 @@ fn rss_kib() -> u64 {
 }
 
 /// A GetParameterValuesResponse of `n` parameters that the Device:2 model knows, each with a value
-/// of its type (the bulk generator's names mix TR-098 and TR-181 and are mostly unknown to the models,
-/// which is the costly case: one expert item per name).
+/// of its type.
 fn known_gpv(cat: &Catalog, n: usize) -> Vec<u8> {
     use cwmp_dissector::datamodel::Base;
     let Some(m) = cat.model("Device", 2) else {
@@ -74,6 +73,11 @@ fn known_gpv(cat: &Catalog, n: usize) -> Vec<u8> {
             "<ParameterValueStruct><Name>{name}</Name><Value xsi:type=\"xsd:{ty}\">{v}</Value></ParameterValueStruct>"
         ));
     }
+    gpv_response(n, &items)
+}
+
+/// A GetParameterValuesResponse around `items` (`n` ParameterValueStructs).
+fn gpv_response(n: usize, items: &str) -> Vec<u8> {
     format!(
         "<soap-env:Envelope xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\" \
          xmlns:soap-enc=\"http://schemas.xmlsoap.org/soap/encoding/\" \
@@ -87,6 +91,30 @@ fn known_gpv(cat: &Catalog, n: usize) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A GetParameterValuesResponse of `n` TR-098 names that the models do not define (TR-181 objects
+/// under `InternetGatewayDevice.`, as the bulk capture's huge responses have): one expert item each.
+fn unknown_gpv(n: usize) -> Vec<u8> {
+    const LEAVES: [&str; 5] = [
+        "Enable",
+        "DestSubnetMask",
+        "GatewayIPAddress",
+        "Interface",
+        "ForwardingMetric",
+    ];
+    let mut items = String::new();
+    for i in 0..n {
+        let leaf = LEAVES[i % LEAVES.len()];
+        let name = format!(
+            "InternetGatewayDevice.Routing.Router.1.IPv4Forwarding.{}.{leaf}",
+            1 + i / LEAVES.len()
+        );
+        items.push_str(&format!(
+            "<ParameterValueStruct><Name>{name}</Name><Value xsi:type=\"xsd:string\">1</Value></ParameterValueStruct>"
+        ));
+    }
+    gpv_response(n, &items)
+}
+
 fn bodies(cat: &Catalog) -> Vec<(&'static str, usize, Vec<u8>)> {
     vec![
         ("inform_20", 20, sample_inform(7, 20)),
@@ -97,16 +125,19 @@ fn bodies(cat: &Catalog) -> Vec<(&'static str, usize, Vec<u8>)> {
     ]
 }
 
-fn dissect(body: &[u8], detail: Detail, cat: Option<&Catalog>) -> usize {
-    let p = Packet {
+fn packet(body: &[u8]) -> Packet<'_> {
+    Packet {
         body,
         reported_len: body.len(),
         via: Via::Port,
         http: HttpKind::Response,
         media_params: None,
         prefs: Prefs::default(),
-    };
-    let at = At {
+    }
+}
+
+fn at() -> At {
+    At {
         frame: 1,
         index: 0,
         stream: 1,
@@ -114,7 +145,12 @@ fn dissect(body: &[u8], detail: Detail, cat: Option<&Catalog>) -> usize {
         visited: false,
         src: None,
         dst: None,
-    };
+    }
+}
+
+fn dissect(body: &[u8], detail: Detail, cat: Option<&Catalog>) -> usize {
+    let p = packet(body);
+    let at = at();
     let mut tracker = Tracker::new();
     let mut sessions = DmSessions::default();
     let models = cat.map(|c| (c, &mut sessions));
@@ -214,7 +250,44 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 
+/// `CWMP_DM_PROBE=<body>:<n>:<models|plain>:<full|lean>` (body `known`, `unknown`, `bulk` or
+/// `inform`): one dissection of that body and nothing else, for counting its instructions with
+/// `valgrind --tool=callgrind --toggle-collect='*dissect_in_session_dm*'` (see
+/// `docs/performance.md`). The models are loaded before, outside the counted function.
+fn probe(spec: &str) {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let [body, n, models, detail] = parts[..] else {
+        eprintln!("CWMP_DM_PROBE: expected <body>:<n>:<models|plain>:<full|lean>, got {spec}");
+        std::process::exit(2);
+    };
+    let n: usize = n.parse().unwrap_or(0);
+    let cat = Catalog::load_dirs(&[models_dir()], &LoadLimits::default());
+    let body = match body {
+        "known" => known_gpv(&cat, n),
+        "bulk" => sample_gpv_response(7, n),
+        "unknown" => unknown_gpv(n),
+        _ => sample_inform(7, n),
+    };
+    let detail = if detail == "full" {
+        Detail::Full
+    } else {
+        Detail::ExpertsOnly
+    };
+    let models = (models == "models").then_some(&cat);
+    // Once outside the counted function, so that what is compiled on first use (patterns) is not
+    // counted, as in a capture that repeats its parameters.
+    let mut sessions = DmSessions::default();
+    let warm = models.map(|c| (c, &mut sessions));
+    let p = packet(&body);
+    let _ = dissector::dissect_in_session_viewed(&p, at(), &mut Tracker::new(), None, detail, warm);
+    println!("{} operations", dissect(&body, detail, models));
+}
+
 fn main() {
+    if let Ok(spec) = std::env::var("CWMP_DM_PROBE") {
+        probe(&spec);
+        return;
+    }
     benches();
     Criterion::default().configure_from_args().final_summary();
 }

@@ -231,7 +231,8 @@ pub fn dissect_in_session_viewed(
     }
     if let Some((cat, devices)) = models {
         let key = crate::dmcheck::device_key(Some(&record), &msg);
-        crate::dmcheck::annotate(&mut msg, cat, devices.device(&key), detail == Detail::Full);
+        let full = detail == Detail::Full && devices.annotations_are_read();
+        crate::dmcheck::annotate(&mut msg, cat, devices.device(&key), full);
     }
     let mut v = verdict_with(p, &msg, Some(&record), detail);
     v.taps = tap_records(&msg, &record);

@@ -17,14 +17,12 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock, Mutex};
-
-use memchr::memmem;
+use std::sync::{Arc, Mutex};
 
 use crate::cwmp::{Direction, Message, Node, RpcKind, Span, Value};
 use crate::datamodel::{
-    self, check, parse_version, route, Access, Base, Catalog, Found, Item, LoadLimits, Model,
-    Scratch, Status,
+    self, check, parse_version, Access, Base, Catalog, Found, Item, LoadLimits, Model, Scratch,
+    Status,
 };
 use crate::fields::{Expert, Field};
 
@@ -41,9 +39,21 @@ pub struct DeviceView {
 
 /// Devices of the open capture, by identity (OUI and serial number) or, before the Inform is seen,
 /// by session.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct DmSessions {
     devices: HashMap<String, DeviceView>,
+    /// Someone reads the annotation items (a visible tree, or a `cwmp.dm.*` field referenced):
+    /// otherwise a full tree gets the data-model expert items only, as the experts-only path does.
+    annotations_read: bool,
+}
+
+impl Default for DmSessions {
+    fn default() -> DmSessions {
+        DmSessions {
+            devices: HashMap::new(),
+            annotations_read: true,
+        }
+    }
 }
 
 impl DmSessions {
@@ -51,6 +61,16 @@ impl DmSessions {
     const MAX_VALUES: usize = 4096;
     /// Most devices remembered.
     const MAX_DEVICES: usize = 100_000;
+
+    /// Says whether the annotation items of the next message are read (see `annotations_read`).
+    pub fn annotations_read(&mut self, read: bool) -> &mut DmSessions {
+        self.annotations_read = read;
+        self
+    }
+
+    pub fn annotations_are_read(&self) -> bool {
+        self.annotations_read
+    }
 
     pub fn device(&mut self, key: &str) -> &mut DeviceView {
         if !self.devices.contains_key(key) && self.devices.len() >= Self::MAX_DEVICES {
@@ -110,6 +130,43 @@ struct Ctx<'a> {
     full: bool,
     /// The decoder already said the current value does not match its xsi:type.
     value_flagged: bool,
+    /// The model each root seen in this message is judged against, with the version the device
+    /// reports for it: found once per message instead of once per name (the device's evidence does
+    /// not change while its names are judged).
+    roots: Vec<(Box<str>, Option<Judge<'a>>)>,
+}
+
+/// The model a name is judged against and the device's own version of it, when known.
+#[derive(Clone, Copy)]
+struct Judge<'a> {
+    model: &'a Model,
+    device_version: Option<(u32, u32)>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Most roots remembered per message (a message names a handful; anything beyond is looked up
+    /// each time).
+    const MAX_ROOTS: usize = 16;
+
+    fn judge_for(&mut self, root: &str) -> Option<Judge<'a>> {
+        if let Some((_, j)) = self.roots.iter().find(|(r, _)| &**r == root) {
+            return *j;
+        }
+        let cat = self.cat;
+        let judge = model_for(cat, self.dev, root).map(|model| Judge {
+            model,
+            device_version: self
+                .dev
+                .versions
+                .get(&*model.root)
+                .copied()
+                .filter(|v| v.0 == model.major),
+        });
+        if self.roots.len() < Self::MAX_ROOTS {
+            self.roots.push((root.into(), judge));
+        }
+        judge
+    }
 }
 
 /// Annotates every parameter and object name of `msg`. `full`: build the annotation items (a tree
@@ -125,6 +182,7 @@ pub fn annotate(msg: &mut Message, cat: &Catalog, dev: &mut DeviceView, full: bo
         scratch: Scratch::new(),
         full,
         value_flagged: false,
+        roots: Vec::new(),
     };
     let dir = msg.direction;
     for rpc in &mut msg.rpcs {
@@ -136,33 +194,62 @@ pub fn annotate(msg: &mut Message, cat: &Catalog, dev: &mut DeviceView, full: bo
 
 /// The evidence of a message about the device's models, before any name is judged.
 fn learn(msg: &Message, cat: &Catalog, dev: &mut DeviceView) {
-    let mut scratch = Scratch::new();
-    let from_cpe = msg.direction == Some(Direction::CpeToAcs);
-    for n in msg.nodes() {
+    let mut l = Learner {
+        cat,
+        dev,
+        scratch: Scratch::new(),
+        from_cpe: msg.direction == Some(Direction::CpeToAcs),
+    };
+    // Every node, depth first, in document order (as `Message::nodes` lists them), without
+    // collecting them first.
+    let rpcs = msg.rpcs.iter().map(|r| &r.node);
+    for n in msg.header.iter().chain(rpcs).chain(&msg.extra) {
+        l.visit(n, None);
+    }
+}
+
+struct Learner<'a> {
+    cat: &'a Catalog,
+    dev: &'a mut DeviceView,
+    scratch: Scratch,
+    from_cpe: bool,
+}
+
+impl Learner<'_> {
+    /// `learned`: the name node its parent (a ParameterValueStruct) already learned from.
+    fn visit(&mut self, n: &Node, learned: Option<&Node>) {
+        let dev = &mut *self.dev;
+        let mut first_name = None;
         match n.field {
             Field::Parameter => {
-                let name = n.child_str(Field::ParameterName).unwrap_or("");
+                first_name = n.child(Field::ParameterName);
+                let name = first_name.and_then(Node::as_str).unwrap_or("");
                 let value = n.child_str(Field::ParameterValue).unwrap_or("");
                 learn_name(name, dev);
-                if name.ends_with(".RootDataModelVersion") && from_cpe {
+                if name.ends_with(".RootDataModelVersion") && self.from_cpe {
                     if let Some(v) = parse_version(value) {
                         dev.majors.insert("Device".into(), v.0);
                         dev.versions.insert("Device".into(), v);
                     }
-                } else if name.ends_with(".DeviceSummary") && from_cpe {
+                } else if name.ends_with(".DeviceSummary") && self.from_cpe {
                     learn_summary(value, dev);
                 }
-                if from_cpe
+                if self.from_cpe
                     && dev.values.len() < DmSessions::MAX_VALUES
-                    && remember_value(cat, name, dev, &mut scratch)
+                    && remember_value(self.cat, name, dev, &mut self.scratch)
                 {
                     dev.values.insert(name.to_owned(), value.to_owned());
                 }
             }
+            // Learning from a name twice teaches nothing new (it only fills what is absent).
+            Field::ParameterName if learned.is_some_and(|l| std::ptr::eq(l, n)) => {}
             Field::ParameterName | Field::ParameterPath | Field::ObjectName => {
                 learn_name(n.as_str().unwrap_or(""), dev);
             }
             _ => {}
+        }
+        for c in &n.children {
+            self.visit(c, first_name);
         }
     }
 }
@@ -170,8 +257,6 @@ fn learn(msg: &Message, cat: &Catalog, dev: &mut DeviceView) {
 /// Names only one major version has: `Device.LAN.` and `Device.DeviceSummary` are Device:1 (TR-106),
 /// `VoiceProfile` is VoiceService:1; `Device.RootDataModelVersion` is Device:2.
 fn learn_name(name: &str, dev: &mut DeviceView) {
-    static VOICE: LazyLock<memmem::Finder<'static>> =
-        LazyLock::new(|| memmem::Finder::new(".VoiceService."));
     if let Some(rest) = name.strip_prefix("Device.") {
         if rest.starts_with("LAN.") || rest.starts_with("DeviceSummary") {
             learn_major(dev, "Device", 1);
@@ -179,8 +264,15 @@ fn learn_name(name: &str, dev: &mut DeviceView) {
             learn_major(dev, "Device", 2);
         }
     }
-    if let Some(pos) = VOICE.find(name.as_bytes()) {
-        let rest = &name[pos + ".VoiceService.".len()..];
+    // `.VoiceService.` by its rare capital: most names have no `V` at all.
+    let b = name.as_bytes();
+    let voice = memchr::memchr_iter(b'V', b).find(|&i| {
+        i > 0
+            && b.get(i - 1) == Some(&b'.')
+            && b.get(i..).is_some_and(|r| r.starts_with(b"VoiceService."))
+    });
+    if let Some(pos) = voice.map(|i| i - 1) {
+        let rest = name.get(pos + ".VoiceService.".len()..).unwrap_or("");
         let after = rest.split_once('.').map_or("", |(_, r)| r);
         if after.starts_with("VoiceProfile") {
             learn_major(dev, "VoiceService", 1);
@@ -243,126 +335,164 @@ fn model_for<'c>(cat: &'c Catalog, dev: &DeviceView, root: &str) -> Option<&'c M
 }
 
 fn remember_value(cat: &Catalog, name: &str, dev: &DeviceView, scratch: &mut Scratch) -> bool {
-    let Some(r) = route(name) else {
+    // The leaf of the name is the leaf of its path in any model: one probe rules most names out.
+    let leaf = name
+        .rfind('.')
+        .map_or(name, |i| name.get(i + 1..).unwrap_or(""));
+    if !cat.may_be_enum_target(leaf) {
+        return false;
+    }
+    // Routed and normalised in one pass, before the model's own (smaller) probe.
+    let Some((_, r)) = datamodel::route_into(name, scratch) else {
         return false;
     };
     let Some(model) = model_for(cat, dev, r.root) else {
         return false;
     };
-    let leaf = r.rel.rsplit('.').next().unwrap_or("");
-    if !model.may_be_enum_target(leaf) {
-        return false;
-    }
-    datamodel::normalise_into(r.rel, scratch_buf(scratch));
-    model.is_enum_target(scratch.path())
-}
-
-fn scratch_buf(s: &mut Scratch) -> &mut String {
-    s.buf_mut()
+    model.may_be_enum_target(leaf) && model.is_enum_target(scratch.path())
 }
 
 fn walk(ctx: &mut Ctx<'_>, node: &mut Node, method: &str, kind: RpcKind, dir: Option<Direction>) {
     let parent = node.field;
-    // The values the name's checks need, read before the children are borrowed mutably.
-    let value = node.child_str(Field::ParameterValue).map(str::to_owned);
-    let xsi = node.child_str(Field::ParameterType).map(str::to_owned);
-    let code = node.child_u32(Field::SpvFaultCode);
     ctx.value_flagged = node
         .child(Field::ParameterValue)
         .is_some_and(|v| v.issues.iter().any(|i| i.expert == Expert::BadValue));
     for i in 0..node.children.len() {
-        let field = node.children[i].field;
+        let Some(field) = node.children.get(i).map(|c| c.field) else {
+            break;
+        };
         if matches!(
             field,
             Field::ParameterName | Field::ParameterPath | Field::ObjectName
         ) {
-            let usage = match (parent, field) {
-                (Field::Parameter, _) => {
-                    let v = value.as_deref().unwrap_or("");
-                    let x = xsi.as_deref();
-                    if method == "SetParameterValues" && kind == RpcKind::Request {
-                        Use::Write { value: v, xsi: x }
-                    } else if dir == Some(Direction::CpeToAcs) {
-                        Use::Report { value: v, xsi: x }
-                    } else {
-                        Use::Value { value: v, xsi: x }
+            // Judged with shared borrows of the node (the value and type are read in place, not
+            // copied); the outcome is attached to the name afterwards.
+            let verdict = {
+                let node: &Node = node;
+                let usage = match (parent, field) {
+                    (Field::Parameter, _) => {
+                        let v = node.child_str(Field::ParameterValue).unwrap_or("");
+                        let x = node.child_str(Field::ParameterType);
+                        if method == "SetParameterValues" && kind == RpcKind::Request {
+                            Use::Write { value: v, xsi: x }
+                        } else if dir == Some(Direction::CpeToAcs) {
+                            Use::Report { value: v, xsi: x }
+                        } else {
+                            Use::Value { value: v, xsi: x }
+                        }
                     }
+                    (Field::SpvFault, _) => Use::Fault {
+                        code: node.child_u32(Field::SpvFaultCode),
+                    },
+                    (_, Field::ObjectName) if kind == RpcKind::Request => Use::Object {
+                        add: method == "AddObject",
+                    },
+                    _ if dir == Some(Direction::CpeToAcs) => Use::Listed,
+                    _ => Use::Name,
+                };
+                match node.children.get(i) {
+                    Some(name_node) => judge_name(ctx, name_node, usage),
+                    None => None,
                 }
-                (Field::SpvFault, _) => Use::Fault { code },
-                (_, Field::ObjectName) if kind == RpcKind::Request => Use::Object {
-                    add: method == "AddObject",
-                },
-                _ if dir == Some(Direction::CpeToAcs) => Use::Listed,
-                _ => Use::Name,
             };
-            let child = &mut node.children[i];
-            annotate_name(ctx, child, usage);
-        } else if !node.children[i].children.is_empty() {
-            walk(ctx, &mut node.children[i], method, kind, dir);
+            if let (Some(v), Some(name_node)) = (verdict, node.children.get_mut(i)) {
+                v.attach(name_node);
+            }
+        } else if node.children.get(i).is_some_and(|c| !c.children.is_empty()) {
+            if let Some(c) = node.children.get_mut(i) {
+                walk(ctx, c, method, kind, dir);
+            }
         }
     }
 }
 
-fn annotate_name(ctx: &mut Ctx<'_>, name_node: &mut Node, usage: Use<'_>) {
-    let Some(name) = name_node.as_str() else {
-        return;
-    };
-    if name.is_empty() || datamodel::is_vendor(name) {
-        return;
+/// What judging one name produced: the annotation item (when the tree is read) and the expert items.
+enum Verdict {
+    /// A name the model does not define: one expert item on the name, nothing else (the most
+    /// frequent verdict on real traffic, so it carries its text alone).
+    Unknown(String),
+    Known {
+        annotation: Option<Node>,
+        issues: Vec<(Expert, String)>,
+    },
+}
+
+impl Verdict {
+    /// The expert items go below the annotation when there is one, else on the name itself.
+    fn attach(self, name_node: &mut Node) {
+        match self {
+            Verdict::Unknown(text) => name_node.issue(Expert::DmUnknown, text),
+            Verdict::Known {
+                annotation: Some(mut a),
+                issues,
+            } => {
+                for (e, t) in issues {
+                    a.issue(e, t);
+                }
+                name_node.children.push(a);
+            }
+            Verdict::Known {
+                annotation: None,
+                issues,
+            } => {
+                for (e, t) in issues {
+                    name_node.issue(e, t);
+                }
+            }
+        }
     }
-    let Some(r) = route(name) else {
-        return;
-    };
-    let Some(model) = model_for(ctx.cat, ctx.dev, r.root) else {
-        // No model of this root (or of the device's major version) is loaded: nothing to say.
-        return;
-    };
-    let found = Catalog::lookup_in(model, r.rel, &mut ctx.scratch);
-    let mut issues: Vec<(Expert, String)> = Vec::new();
+}
+
+fn judge_name(ctx: &mut Ctx<'_>, name_node: &Node, usage: Use<'_>) -> Option<Verdict> {
+    let name = name_node.as_str()?;
+    if name.is_empty() {
+        return None;
+    }
+    let (shape, r) = datamodel::route_into(name, &mut ctx.scratch)?;
+    if shape.vendor {
+        return None;
+    }
+    // No model of this root (or of the device's major version) is loaded: nothing to say.
+    let judge = ctx.judge_for(r.root)?;
+    let found = Catalog::lookup_normalised(judge.model, &mut ctx.scratch);
     let Some(Found { model, item }) = found else {
         // TR-069 3.6.1: a partial path names an object; a table named without an instance is fine
-        // (handled by the lookup). Anything else is unknown to this model.
-        let text = format!(
-            "{name} is not defined in {} (as {})",
-            model.name,
-            ctx.scratch.path()
-        );
-        push_issue(ctx, name_node, None, vec![(Expert::DmUnknown, text)]);
-        return;
+        // (handled by the lookup). Anything else is unknown to this model. The most frequent expert
+        // item on real traffic: its text is assembled in one allocation.
+        let (mname, path) = (&*judge.model.name, ctx.scratch.path());
+        let mut text = String::with_capacity(name.len() + mname.len() + path.len() + 32);
+        text.push_str(name);
+        text.push_str(" is not defined in ");
+        text.push_str(mname);
+        text.push_str(" (as ");
+        text.push_str(path);
+        text.push(')');
+        return Some(Verdict::Unknown(text));
     };
     // The scratch buffer holds the normalised path: lent out, not copied, while the checks run.
     let scratch = std::mem::take(&mut ctx.scratch);
     let path = scratch.path();
-    checks(ctx, name, path, model, item, usage, &mut issues);
-    let ann = if ctx.full {
+    let mut issues = Vec::new();
+    checks(
+        ctx,
+        name,
+        path,
+        model,
+        item,
+        judge.device_version,
+        usage,
+        &mut issues,
+    );
+    let annotation = if ctx.full {
         Some(annotation(name_node.span, model, path, item, usage))
     } else {
         None
     };
     ctx.scratch = scratch;
-    push_issue(ctx, name_node, ann, issues);
-}
-
-fn push_issue(
-    ctx: &Ctx<'_>,
-    name_node: &mut Node,
-    ann: Option<Node>,
-    issues: Vec<(Expert, String)>,
-) {
-    match ann {
-        Some(mut a) => {
-            for (e, t) in issues {
-                a.issue(e, t);
-            }
-            name_node.children.push(a);
-        }
-        None => {
-            let _ = ctx;
-            for (e, t) in issues {
-                name_node.issue(e, t);
-            }
-        }
+    if annotation.is_none() && issues.is_empty() {
+        return None;
     }
+    Some(Verdict::Known { annotation, issues })
 }
 
 /// The xsi:type a value of this syntax is sent with (lists are strings).
@@ -378,16 +508,11 @@ fn checks(
     path: &str,
     model: &Model,
     item: &Item,
+    device_version: Option<(u32, u32)>,
     usage: Use<'_>,
     issues: &mut Vec<(Expert, String)>,
 ) {
     let mname = &model.name;
-    let device_version = ctx
-        .dev
-        .versions
-        .get(&*model.root)
-        .copied()
-        .filter(|v| v.0 == model.major);
     if item.status != Status::Current {
         // A CPE that reports a parameter of its own, older model version is right to: only when its
         // version is known to be at least the one that deprecated the parameter is it flagged. What
@@ -487,7 +612,9 @@ fn value_checks(
         ));
     }
     if let (Some(x), Some(want)) = (xsi, expected_xsd(item)) {
-        let local = x.rsplit(':').next().unwrap_or(x);
+        // `xsd:string` → `string` (a byte loop: the prefix is short, a library search costs more).
+        let colon = x.bytes().rposition(|b| b == b':');
+        let local = colon.map_or(x, |i| x.get(i + 1..).unwrap_or(""));
         let got = Base::from_name(local);
         // A list holding a single item is often sent with the item's own type: accepted.
         let single_item = syntax.list && got == Some(syntax.base) && !value.contains(',');

@@ -286,6 +286,43 @@ fn done_when_with_our_own_models() {
     );
 }
 
+/// The annotation items are built only when someone reads them (a visible tree, or a `cwmp.dm.*`
+/// field referenced); the data-model expert items are the same either way.
+#[test]
+fn experts_are_the_same_whether_or_not_the_annotation_is_read() {
+    let pcap = done_when_capture("dm-read");
+    let opt = models_opt(&own_models());
+    let filter = "cwmp.parameter.name";
+    let unread = fields_opts(
+        &pcap,
+        filter,
+        &["frame.number", "_ws.expert.message"],
+        &["-o", &opt],
+    );
+    let read = fields_opts(
+        &pcap,
+        filter,
+        &["frame.number", "_ws.expert.message", "cwmp.dm.path"],
+        &["-o", &opt],
+    );
+    assert!(!unread.is_empty());
+    assert_eq!(unread.len(), read.len());
+    for (u, r) in unread.iter().zip(&read) {
+        assert_eq!(u.get(..2), r.get(..2), "frame {:?}", u.first());
+    }
+    let all: Vec<&str> = unread
+        .iter()
+        .filter_map(|r| r.get(1))
+        .map(String::as_str)
+        .collect();
+    assert!(
+        all.iter()
+            .any(|e| e.contains("Device.Frobnicator.Level is not defined")),
+        "{all:#?}"
+    );
+    assert!(read.iter().any(|r| r.get(2).is_some_and(|p| !p.is_empty())));
+}
+
 #[test]
 fn without_models_nothing_appears() {
     let pcap = done_when_capture("dm-none");

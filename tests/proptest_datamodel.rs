@@ -255,6 +255,27 @@ proptest! {
     }
 
     #[test]
+    fn one_pass_name_scans_agree_with_the_plain_definitions(segs in prop::collection::vec(prop_oneof![
+        "[A-Za-z]{1,8}", "[0-9]{1,4}", "\\[[a-z0-9-]{0,4}\\]?", Just("X_ABC_Y".to_owned()), Just("X".to_owned()),
+        Just("Services".to_owned()), Just("VoiceService".to_owned()), Just(String::new()), "[ -~]{0,6}"
+    ], 0..9), partial in any::<bool>()) {
+        let mut name = segs.join(".");
+        if partial { name.push('.'); }
+        prop_assert_eq!(datamodel::normalise(&name), reference::normalise(&name));
+        prop_assert_eq!(datamodel::is_vendor(&name), reference::is_vendor(&name));
+        prop_assert_eq!(datamodel::route(&name), reference::route(&name));
+        let shape = datamodel::Shape::of(&name);
+        prop_assert_eq!(shape.voice_service, name.find(".VoiceService."));
+        prop_assert_eq!(shape.services, name.find(".Services."));
+        let mut scratch = Scratch::new();
+        let routed = datamodel::route_into(&name, &mut scratch);
+        prop_assert_eq!(routed.map(|(_, r)| r), reference::route(&name));
+        if let Some((_, r)) = routed {
+            prop_assert_eq!(scratch.path(), reference::normalise(r.rel));
+        }
+    }
+
+    #[test]
     fn hostile_messages_annotate_without_panic(seed in any::<u64>(), rounds in 1usize..5, full in any::<bool>()) {
         let cat = catalog();
         let mut rng = Rng::new(seed);
@@ -276,5 +297,49 @@ proptest! {
         let mut ops = cwmp_dissector::tree::TreeOps::new(u32::try_from(body.len()).unwrap_or(u32::MAX));
         cwmp_dissector::tree::render(&msg, u32::try_from(body.len()).unwrap_or(u32::MAX), "x", &mut ops);
         prop_assert!(ops.max_depth < 100);
+    }
+}
+
+/// The plain definitions the one-pass scans of `datamodel` must agree with (TR-106 3.6 instance
+/// numbers, TR-069 alias-based addressing, vendor `X_` segments, services below `.Services.`).
+mod reference {
+    use cwmp_dissector::datamodel::Route;
+
+    fn is_instance(seg: &str) -> bool {
+        (!seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()))
+            || (seg.len() >= 2 && seg.starts_with('[') && seg.ends_with(']'))
+    }
+
+    pub fn normalise(name: &str) -> String {
+        name.split('.')
+            .map(|seg| if is_instance(seg) { "{i}" } else { seg })
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    pub fn is_vendor(name: &str) -> bool {
+        name.split('.').any(|s| s.starts_with("X_"))
+    }
+
+    pub fn route(name: &str) -> Option<Route<'_>> {
+        let first = &name[..name.find('.').unwrap_or(name.len())];
+        if first.is_empty() {
+            return None;
+        }
+        if let Some(pos) = name.find(".Services.") {
+            let rel = &name[pos + ".Services.".len()..];
+            if let Some(dot) = rel.find('.') {
+                return Some(Route {
+                    root: &rel[..dot],
+                    service: true,
+                    rel,
+                });
+            }
+        }
+        Some(Route {
+            root: first,
+            service: false,
+            rel: name,
+        })
     }
 }

@@ -492,6 +492,33 @@ static const char *datamodel_dirs(void)
     return dm_dirs;
 }
 
+/* Whether anyone reads the data-model annotation (cwmp.dm and the cwmp.dm.* fields below it): a
+ * visible tree, or one of those fields referenced by a filter, a column or -e. Otherwise only the
+ * data-model expert items are built. The field ids are found once, by name prefix. */
+static int dm_hfs[32];
+static int n_dm_hfs = -1;
+
+static gboolean dm_tree_read(proto_tree *tree)
+{
+    if (tree == NULL)
+        return FALSE;
+    if (n_dm_hfs < 0) {
+        void *cookie = NULL;
+        n_dm_hfs = 0;
+        for (header_field_info *h = proto_get_first_protocol_field(proto_cwmp, &cookie);
+             h != NULL && n_dm_hfs < (int)G_N_ELEMENTS(dm_hfs);
+             h = proto_get_next_protocol_field(proto_cwmp, &cookie)) {
+            if (strcmp(h->abbrev, "cwmp.dm") == 0 || strncmp(h->abbrev, "cwmp.dm.", 8) == 0)
+                dm_hfs[n_dm_hfs++] = h->id;
+        }
+    }
+    for (int k = 0; k < n_dm_hfs; k++) {
+        if (proto_field_is_referenced(tree, dm_hfs[k]))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* Dissects one HTTP body. Returns the bytes consumed, or 0 when the body is not CWMP. */
 static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, int via)
 {
@@ -526,6 +553,7 @@ static int dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     in.pref_max_depth = pref_max_depth;
     in.pref_max_items = pref_max_items;
     in.datamodel_dirs = datamodel_dirs();
+    in.dm_tree = in.has_tree && dm_tree_read(tree);
 
     out = cwmp_rs_dissect(&in);
     if (!show_output(tvb, pinfo, tree, out, TRUE, data, INFO_BODY))

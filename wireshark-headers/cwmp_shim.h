@@ -80,6 +80,7 @@ typedef struct cwmp_input {
     uint32_t pref_max_depth;
     uint32_t pref_max_items;
     const char *datamodel_dirs;   /* folders of data-model XML files, path-list separated */
+    int32_t dm_tree;              /* the cwmp.dm annotation is read: visible tree or field referenced */
 } cwmp_input_t;
 
 /* What the "cwmp" tap reports for one message (copied into pinfo->pool before it is queued). */

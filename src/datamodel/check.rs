@@ -175,7 +175,8 @@ fn check_one(syntax: &Syntax, v: &str) -> Option<Problem> {
             });
         }
     }
-    if matches!(base, Base::String) {
+    // Characters are counted only where a size applies.
+    if matches!(base, Base::String) && (syntax.min_len.is_some() || syntax.max_len.is_some()) {
         let len = v.chars().count();
         let short = syntax.min_len.is_some_and(|m| (len as u64) < m);
         let long = syntax.max_len.is_some_and(|m| (len as u64) > m);

@@ -21,9 +21,7 @@ mod markup;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{LazyLock, OnceLock};
-
-use memchr::memmem;
+use std::sync::{Arc, OnceLock};
 
 /// A small, fast hash for the model's path keys (trusted input from the model files, so no need for
 /// SipHash's flood resistance): FNV-1a over 8-byte words.
@@ -60,9 +58,6 @@ impl Hasher for PathHasher {
 /// Maps and sets keyed by model paths.
 pub type PathMap<V> = HashMap<Box<str>, V, BuildHasherDefault<PathHasher>>;
 pub type PathSet = HashSet<Box<str>, BuildHasherDefault<PathHasher>>;
-
-static SERVICES: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new(".Services."));
 
 pub use load::{LoadLimits, Warning};
 
@@ -212,8 +207,11 @@ pub struct Syntax {
     /// XML Schema patterns: a value must match one of them, whole.
     pub patterns: Vec<Box<str>>,
     pub units: Option<Box<str>>,
-    /// The patterns compiled on first use (`None` when they cannot be compiled: then not checked).
-    regex: OnceLock<Option<regex::Regex>>,
+    /// The patterns compiled on first use (`None` when they cannot be compiled: then not checked),
+    /// shared by every parameter of the catalog with the same patterns (most come from a few named
+    /// data types, such as `IPAddress`), so that each distinct set is compiled once.
+    /// Set for the syntaxes of a catalog that have patterns (`Catalog::share_patterns`).
+    regex: Option<Arc<OnceLock<Option<regex::Regex>>>>,
 }
 
 /// What the model says about one parameter or object.
@@ -291,6 +289,9 @@ pub struct Catalog {
     pub warnings: Vec<Warning>,
     /// The files that contributed at least one model.
     pub files: Vec<PathBuf>,
+    /// The last segments of every model's `enumerationRef` targets: most names are ruled out by this
+    /// one probe, before they are routed to a model and normalised.
+    enum_leaves: PathSet,
 }
 
 /// How a name splits into a model and a path inside it.
@@ -304,58 +305,210 @@ pub struct Route<'a> {
     pub rel: &'a str,
 }
 
+/// What one pass over a name's bytes tells about it: where its first segment ends, whether a segment
+/// is vendor-specific (`X_...`), and where a `.Services.` or `.VoiceService.` segment begins. The
+/// checks of every name start here, so the same pass also normalises the name when asked
+/// ([`route_into`]): each byte is looked at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shape {
+    /// End of the first segment (the name's length when it has no dot).
+    pub first_end: usize,
+    /// Some segment starts with `X_` ([`is_vendor`]).
+    pub vendor: bool,
+    /// Where the first `.Services.` begins (its dot).
+    pub services: Option<usize>,
+    /// Where the first `.VoiceService.` begins (its dot).
+    pub voice_service: Option<usize>,
+    /// Where the segment after the first `.Services.` begins in the normalised name.
+    rel_out: Option<usize>,
+}
+
+/// The state of one pass: the shape so far, and the normalised name being written.
+struct Scan<'a, 'o> {
+    name: &'a str,
+    shape: Shape,
+    out: Option<&'o mut String>,
+    /// `name[copied..]` is still to be written to `out`.
+    copied: usize,
+    /// Where the current segment begins.
+    start: usize,
+    /// The segment that begins next follows `.Services.`.
+    after_services: bool,
+}
+
+impl Scan<'_, '_> {
+    /// The current segment ends at `end` (a dot, or the end of the name).
+    #[inline]
+    fn segment_ends(&mut self, end: usize) {
+        let b = self.name.as_bytes();
+        let start = self.start;
+        let seg = b.get(start..end).unwrap_or(&[]);
+        if self.after_services {
+            self.after_services = false;
+            let written = self.out.as_ref().map_or(0, |o| o.len());
+            self.shape.rel_out = Some(written + (start - self.copied));
+        }
+        let followed = end < b.len();
+        match seg.first() {
+            Some(b'X') => self.shape.vendor |= seg.get(1) == Some(&b'_'),
+            Some(b'0'..=b'9' | b'[') if is_instance(seg) => {
+                if let Some(out) = self.out.as_deref_mut() {
+                    out.push_str(self.name.get(self.copied..start).unwrap_or(""));
+                    out.push_str("{i}");
+                }
+                self.copied = end;
+            }
+            Some(b'S')
+                if start > 0 && followed && self.shape.services.is_none() && seg == b"Services" =>
+            {
+                self.shape.services = Some(start - 1);
+                self.after_services = true;
+            }
+            Some(b'V')
+                if start > 0
+                    && followed
+                    && self.shape.voice_service.is_none()
+                    && seg == b"VoiceService" =>
+            {
+                self.shape.voice_service = Some(start - 1);
+            }
+            _ => {}
+        }
+        if followed && self.shape.first_end == b.len() {
+            self.shape.first_end = end;
+        }
+        self.start = end + 1;
+    }
+
+    fn run(mut self) -> Shape {
+        let b = self.name.as_bytes();
+        self.shape.first_end = b.len();
+        for_each_dot(b, |dot| self.segment_ends(dot));
+        self.segment_ends(b.len());
+        if let Some(out) = self.out {
+            out.push_str(self.name.get(self.copied..).unwrap_or(""));
+        }
+        self.shape
+    }
+}
+
+impl Shape {
+    pub fn of(name: &str) -> Shape {
+        Shape::scan(name, None)
+    }
+
+    /// The shape of `name`, writing its normalised form to `out` when given.
+    fn scan(name: &str, out: Option<&mut String>) -> Shape {
+        if let Some(o) = out.as_deref() {
+            debug_assert!(o.is_empty());
+        }
+        Scan {
+            name,
+            shape: Shape::default(),
+            out,
+            copied: 0,
+            start: 0,
+            after_services: false,
+        }
+        .run()
+    }
+
+    /// [`route`] of the name this shape was taken of.
+    pub fn route<'a>(&self, name: &'a str) -> Option<Route<'a>> {
+        if self.first_end == 0 {
+            return None;
+        }
+        let first = name.get(..self.first_end)?;
+        if let Some(pos) = self.services {
+            let rel = name.get(pos + ".Services.".len()..).unwrap_or("");
+            // `Device.Services.VoiceServiceNumberOfEntries` is the root model's; a service needs a
+            // segment after its name.
+            if let Some(dot) = memchr::memchr(b'.', rel.as_bytes()) {
+                return Some(Route {
+                    root: rel.get(..dot).unwrap_or(""),
+                    service: true,
+                    rel,
+                });
+            }
+        }
+        Some(Route {
+            root: first,
+            service: false,
+            rel: name,
+        })
+    }
+}
+
 /// Splits a name into its model and path: services mounted below `.Services.` find their service
 /// model; everything else belongs to its first segment's root model.
 pub fn route(name: &str) -> Option<Route<'_>> {
-    let first = &name[..name.find('.').unwrap_or(name.len())];
-    if first.is_empty() {
-        return None;
-    }
-    if let Some(pos) = SERVICES.find(name.as_bytes()) {
-        let rel = &name[pos + ".Services.".len()..];
-        // `Device.Services.VoiceServiceNumberOfEntries` is the root model's; a service needs a
-        // segment after its name.
-        if let Some(dot) = rel.find('.') {
-            return Some(Route {
-                root: &rel[..dot],
-                service: true,
-                rel,
-            });
-        }
-    }
-    Some(Route {
-        root: first,
-        service: false,
-        rel: name,
-    })
+    Shape::of(name).route(name)
 }
 
 /// True when any segment of the name is vendor-specific (`X_...`): never judged against a model.
 pub fn is_vendor(name: &str) -> bool {
-    let b = name.as_bytes();
-    memchr::memchr_iter(b'X', b)
-        .any(|i| b.get(i + 1) == Some(&b'_') && (i == 0 || b[i - 1] == b'.'))
+    Shape::of(name).vendor
+}
+
+/// Calls `f` with the position of every `.` of `b`, in order. Eight bytes at a time: names are a few
+/// dozen bytes with a handful of dots, too short for a vectorised search to pay for its set-up, and
+/// a byte loop costs several instructions per byte.
+fn for_each_dot(b: &[u8], mut f: impl FnMut(usize)) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const DOTS: u64 = 0x2e2e_2e2e_2e2e_2e2e;
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let v = u64::from_le_bytes(w) ^ DOTS;
+        // The high bit of exactly the bytes of `v` that are zero (the dots), with no carries
+        // between bytes.
+        let mut m = !(((v & LOW7) + LOW7) | v | LOW7);
+        while m != 0 {
+            f(base + (m.trailing_zeros() / 8) as usize);
+            m &= m - 1;
+        }
+        base += 8;
+    }
+    for (i, &c) in chunks.remainder().iter().enumerate() {
+        if c == b'.' {
+            f(base + i);
+        }
+    }
+}
+
+/// True when a segment stands for an instance: an instance number (`3`) or an alias-based reference
+/// (`[cpe-1]`).
+fn is_instance(seg: &[u8]) -> bool {
+    match seg.first() {
+        Some(b'0'..=b'9') => seg.iter().all(u8::is_ascii_digit),
+        Some(b'[') => seg.len() >= 2 && seg.last() == Some(&b']'),
+        _ => false,
+    }
 }
 
 /// Writes the normalised form of `name` into `out` (cleared first): instance numbers and alias
 /// instance references (`[alias]`) become `{i}`. Reuses `out`'s buffer: no allocation per name once
-/// it has grown to the longest name.
+/// it has grown to the longest name. One pass over the name; the text between instances is copied
+/// in runs, not segment by segment.
 pub fn normalise_into(name: &str, out: &mut String) {
     out.clear();
-    let mut first = true;
-    for seg in name.split('.') {
-        if !first {
-            out.push('.');
-        }
-        first = false;
-        let instance = (!seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()))
-            || (seg.len() >= 2 && seg.starts_with('[') && seg.ends_with(']'));
-        if instance {
-            out.push_str("{i}");
-        } else {
-            out.push_str(seg);
-        }
+    Shape::scan(name, Some(out));
+}
+
+/// [`route`] and [`normalise_into`] in one pass: routes `name` and leaves the normalised path of
+/// the route (its `rel`) in `scratch`.
+pub fn route_into<'a>(name: &'a str, scratch: &mut Scratch) -> Option<(Shape, Route<'a>)> {
+    scratch.buf.clear();
+    let shape = Shape::scan(name, Some(&mut scratch.buf));
+    let route = shape.route(name)?;
+    if route.service {
+        // A service's path starts after `.Services.`: the normalised text before it goes.
+        let cut = shape.rel_out.unwrap_or(0).min(scratch.buf.len());
+        scratch.buf.drain(..cut);
     }
+    Some((shape, route))
 }
 
 /// The normalised form of `name` (allocates; see [`normalise_into`] for the reusing form).
@@ -469,6 +622,45 @@ impl Catalog {
                 None => self.models.push(m),
             }
         }
+        self.enum_leaves = self
+            .models
+            .iter()
+            .flat_map(|m| m.enum_leaves.iter().cloned())
+            .collect();
+        self.share_patterns();
+    }
+
+    /// Gives every syntax with the same patterns one compiled form (see `Syntax::regex`). The
+    /// patterns are long (an IPv6 address pattern is a kilobyte), so they are grouped by their count
+    /// and total length and compared only within a group, instead of being hashed whole.
+    fn share_patterns(&mut self) {
+        type Compiled = Arc<OnceLock<Option<regex::Regex>>>;
+        type Group = Vec<(Vec<Box<str>>, Compiled)>;
+        let mut shared: HashMap<(usize, usize), Group> = HashMap::new();
+        for m in &mut self.models {
+            for item in m.items.values_mut() {
+                let Some(s) = item.syntax.as_mut().filter(|s| !s.patterns.is_empty()) else {
+                    continue;
+                };
+                let size = s.patterns.iter().map(|p| p.len()).sum::<usize>();
+                let group = shared.entry((s.patterns.len(), size)).or_default();
+                let one = match group.iter().find(|(p, _)| *p == s.patterns) {
+                    Some((_, one)) => Arc::clone(one),
+                    None => {
+                        let one = Compiled::default();
+                        group.push((s.patterns.clone(), Arc::clone(&one)));
+                        one
+                    }
+                };
+                s.regex = Some(one);
+            }
+        }
+    }
+
+    /// False when no loaded model has an `enumerationRef` that can point at a parameter with this
+    /// last segment.
+    pub fn may_be_enum_target(&self, leaf: &str) -> bool {
+        self.enum_leaves.contains(leaf)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -491,6 +683,11 @@ impl Catalog {
     /// an instance (`Device.WiFi.SSID.`, as AddObject names a table) finds the table's `{i}.` entry.
     pub fn lookup_in<'c>(model: &'c Model, rel: &str, scratch: &mut Scratch) -> Option<Found<'c>> {
         normalise_into(rel, &mut scratch.buf);
+        Catalog::lookup_normalised(model, scratch)
+    }
+
+    /// [`Catalog::lookup_in`] for a path already normalised into `scratch` (by [`route_into`]).
+    pub fn lookup_normalised<'c>(model: &'c Model, scratch: &mut Scratch) -> Option<Found<'c>> {
         if let Some(item) = model.items.get(scratch.buf.as_str()) {
             return Some(Found { model, item });
         }
@@ -510,11 +707,11 @@ impl Syntax {
     /// The compiled patterns, anchored, as one alternation; `None` when there are none or they do not
     /// compile as Rust regular expressions (then they are not checked).
     pub(crate) fn regex(&self) -> Option<&regex::Regex> {
+        // Every syntax of a catalog that has patterns shares a compiled form; one outside a catalog
+        // has nowhere to keep it, and is not checked against its patterns.
         self.regex
+            .as_ref()?
             .get_or_init(|| {
-                if self.patterns.is_empty() {
-                    return None;
-                }
                 let alts: Vec<String> = self.patterns.iter().map(|p| format!("(?:{p})")).collect();
                 regex::RegexBuilder::new(&format!("^(?:{})$", alts.join("|")))
                     .size_limit(1 << 20)

@@ -397,7 +397,9 @@ pub unsafe extern "C" fn cwmp_rs_dissect(input: *const ws::cwmp_input_t) -> *mut
             dissector::Detail::ExpertsOnly
         };
         let folders = cstr(input.datamodel_dirs).unwrap_or("");
+        let dm_tree = input.dm_tree != 0;
         crate::dmcheck::with_models(folders, |dm| {
+            let dm = dm.map(|(cat, s)| (cat, s.annotations_read(dm_tree)));
             with_tracker(|t| {
                 super::views::with_views(|v| {
                     dissector::dissect_in_session_viewed(&packet, at, t, Some(v), detail, dm)
