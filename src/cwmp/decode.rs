@@ -82,13 +82,20 @@ pub fn choose_charset(body: &[u8], http: Option<Charset>) -> Charset {
     let head = &body[..body.len().min(200)];
     if head.starts_with(b"<?xml") {
         let end = head.iter().position(|&b| b == b'>').unwrap_or(head.len());
-        let decl = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
-        if let Some(p) = decl.find("encoding") {
+        // Lower-cased on the stack: every name matched is ASCII, so bytes that are not ASCII never
+        // take part in a match, whatever their encoding.
+        let mut buf = [0u8; 200];
+        let decl = &mut buf[..end];
+        decl.copy_from_slice(&head[..end]);
+        decl.make_ascii_lowercase();
+        let find = |hay: &[u8], needle: &[u8]| memchr::memmem::find(hay, needle);
+        if let Some(p) = find(decl, b"encoding") {
             let v = &decl[p..];
-            if v.contains("iso-8859-1") || v.contains("latin1") || v.contains("latin-1") {
+            let has = |needle: &[u8]| find(v, needle).is_some();
+            if has(b"iso-8859-1") || has(b"latin1") || has(b"latin-1") {
                 return Charset::Latin1;
             }
-            if v.contains("utf-8") || v.contains("utf8") {
+            if has(b"utf-8") || has(b"utf8") {
                 return Charset::Utf8;
             }
         }
