@@ -483,6 +483,9 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
     let guess = (input.len() / 40 + 16).min(limits.max_elements as usize);
     let mut dom = Dom {
         elems: Vec::with_capacity(guess),
+        // Attributes: the namespace declarations of the root, then an xsi:type or arrayType here
+        // and there.
+        attrs: Vec::with_capacity(guess / 4 + 8),
         ..Dom::default()
     };
     let mut reader = Reader::from_reader(input);
@@ -494,10 +497,15 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
         cfg.allow_unmatched_ends = false;
         cfg.check_comments = false;
     }
-    let mut scopes = Scopes::default();
+    // Room for the usual nesting and declarations from the start: growing them costs more than
+    // their few hundred bytes.
+    let mut scopes = Scopes {
+        decls: Vec::with_capacity(16),
+        overflow: None,
+    };
     // The attributes of the current start tag, reused from tag to tag.
-    let mut raw_attrs: Vec<RawAttr<'a>> = Vec::new();
-    let mut stack: Vec<Open> = Vec::new();
+    let mut raw_attrs: Vec<RawAttr<'a>> = Vec::with_capacity(16);
+    let mut stack: Vec<Open> = Vec::with_capacity(16);
     let mut top_last: Option<u32> = None;
     let mut skipped_depth = 0usize;
     let mut depth_reported = false;
