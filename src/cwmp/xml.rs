@@ -488,6 +488,14 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
         attrs: Vec::with_capacity(guess / 4 + 8),
         ..Dom::default()
     };
+    // The body as text when all of it decodes as is: valid UTF-8 (or ASCII, which reads the same in
+    // Latin-1). Then every text and attribute value, cut between markup characters, is a slice of it:
+    // one validation for the body instead of one per text.
+    let whole = match charset {
+        Charset::Utf8 => std::str::from_utf8(input).ok(),
+        Charset::Latin1 if input.is_ascii() => std::str::from_utf8(input).ok(),
+        Charset::Latin1 => None,
+    };
     let mut reader = Reader::from_reader(input);
     {
         let cfg = reader.config_mut();
@@ -571,7 +579,9 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
                     None => qname,
                 };
                 let attrs = if with_attrs {
-                    collect_attrs(&scopes, &raw_attrs, input, before, base, charset, &mut dom)
+                    collect_attrs(
+                        &scopes, &raw_attrs, input, whole, before, base, charset, &mut dom,
+                    )
                 } else {
                     let n = dom.attrs.len() as u32;
                     n..n
@@ -631,7 +641,7 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
                 let Some(open) = stack.pop() else { continue };
                 scopes.decls.truncate(open.ns_mark);
                 if let Some(i) = open.idx {
-                    finish_elem(&mut dom, i, open, input, base, charset, after);
+                    finish_elem(&mut dom, i, open, input, whole, base, charset, after);
                 }
             }
             Event::Text(_) => {
@@ -711,7 +721,7 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
     let end = input.len() as u64;
     while let Some(open) = stack.pop() {
         if let Some(i) = open.idx {
-            finish_elem(&mut dom, i, open, input, base, charset, end);
+            finish_elem(&mut dom, i, open, input, whole, base, charset, end);
         }
     }
     if let Some(pos) = scopes.overflow {
@@ -727,6 +737,7 @@ fn collect_attrs<'a>(
     scopes: &Scopes<'a>,
     raw_attrs: &[RawAttr<'a>],
     input: &'a [u8],
+    whole: Option<&'a str>,
     before: u64,
     base: usize,
     charset: Charset,
@@ -745,7 +756,15 @@ fn collect_attrs<'a>(
             Some(off) if !a.value.is_empty() => Span::new(off + base, a.value.len()),
             _ => Span::new(before as usize + base, 0),
         };
-        let (value, _) = unescape(a.value, charset);
+        let value = match (whole, offset_in(input, a.value)) {
+            (Some(w), Some(off)) if !a.value.contains(&b'&') => {
+                match w.get(off..off + a.value.len()) {
+                    Some(t) => Cow::Borrowed(t),
+                    None => unescape(a.value, charset).0,
+                }
+            }
+            _ => unescape(a.value, charset).0,
+        };
         let local = match key.iter().position(|&b| b == b':') {
             Some(c) => &key[c + 1..],
             None => key,
@@ -814,11 +833,13 @@ fn add_text(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn finish_elem<'a>(
     dom: &mut Dom<'a>,
     i: u32,
     open: Open,
     input: &'a [u8],
+    whole: Option<&'a str>,
     base: usize,
     charset: Charset,
     end: u64,
@@ -839,7 +860,10 @@ fn finish_elem<'a>(
                 (Some(s), _) => Cow::Owned(s),
                 (None, Some((s, en))) => {
                     let raw = input.get(s..en).unwrap_or_default();
-                    let (txt, ok) = decode_text(raw, charset);
+                    let (txt, ok) = match whole.and_then(|w| w.get(s..en)) {
+                        Some(t) => (Cow::Borrowed(t), true),
+                        None => decode_text(raw, charset),
+                    };
                     if !ok {
                         dom.problems.push(XmlProblem::InvalidEncoding {
                             span: Span::new(s + base, en - s),
