@@ -477,6 +477,17 @@ fn scan_attrs<'a>(raw: &'a [u8], out: &mut Vec<RawAttr<'a>>) {
     }
 }
 
+/// The body being read, with what decoding its texts needs.
+#[derive(Clone, Copy)]
+struct Src<'a> {
+    input: &'a [u8],
+    /// The whole body as text, when it decodes as is (see [`parse`]).
+    whole: Option<&'a str>,
+    /// Added to every span.
+    base: usize,
+    charset: Charset,
+}
+
 /// Builds the element tree of `input`. `base` is added to every span (used when a BOM was skipped).
 pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimits) -> Dom<'a> {
     // A CWMP element takes some 40 bytes of markup and text: reserve once instead of growing.
@@ -495,6 +506,12 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
         Charset::Utf8 => std::str::from_utf8(input).ok(),
         Charset::Latin1 if input.is_ascii() => std::str::from_utf8(input).ok(),
         Charset::Latin1 => None,
+    };
+    let src = Src {
+        input,
+        whole,
+        base,
+        charset,
     };
     let mut reader = Reader::from_reader(input);
     {
@@ -579,9 +596,7 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
                     None => qname,
                 };
                 let attrs = if with_attrs {
-                    collect_attrs(
-                        &scopes, &raw_attrs, input, whole, before, base, charset, &mut dom,
-                    )
+                    collect_attrs(&scopes, &raw_attrs, src, before, &mut dom)
                 } else {
                     let n = dom.attrs.len() as u32;
                     n..n
@@ -641,7 +656,7 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
                 let Some(open) = stack.pop() else { continue };
                 scopes.decls.truncate(open.ns_mark);
                 if let Some(i) = open.idx {
-                    finish_elem(&mut dom, i, open, input, whole, base, charset, after);
+                    finish_elem(&mut dom, i, open, src, after);
                 }
             }
             Event::Text(_) => {
@@ -721,7 +736,7 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
     let end = input.len() as u64;
     while let Some(open) = stack.pop() {
         if let Some(i) = open.idx {
-            finish_elem(&mut dom, i, open, input, whole, base, charset, end);
+            finish_elem(&mut dom, i, open, src, end);
         }
     }
     if let Some(pos) = scopes.overflow {
@@ -736,13 +751,16 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
 fn collect_attrs<'a>(
     scopes: &Scopes<'a>,
     raw_attrs: &[RawAttr<'a>],
-    input: &'a [u8],
-    whole: Option<&'a str>,
+    src: Src<'a>,
     before: u64,
-    base: usize,
-    charset: Charset,
     dom: &mut Dom<'a>,
 ) -> std::ops::Range<u32> {
+    let Src {
+        input,
+        whole,
+        base,
+        charset,
+    } = src;
     let start = dom.attrs.len() as u32;
     for a in raw_attrs {
         let key = a.key;
@@ -833,17 +851,13 @@ fn add_text(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn finish_elem<'a>(
-    dom: &mut Dom<'a>,
-    i: u32,
-    open: Open,
-    input: &'a [u8],
-    whole: Option<&'a str>,
-    base: usize,
-    charset: Charset,
-    end: u64,
-) {
+fn finish_elem<'a>(dom: &mut Dom<'a>, i: u32, open: Open, src: Src<'a>, end: u64) {
+    let Src {
+        input,
+        whole,
+        base,
+        charset,
+    } = src;
     let e = &mut dom.elems[i as usize];
     let start = e.span.start as usize;
     e.span = Span::new(start, (end as usize + base).saturating_sub(start));
