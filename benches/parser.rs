@@ -209,7 +209,41 @@ fn summary() {
     }
 }
 
+/// `CWMP_BENCH_REPEAT=<body>/<job>/<n>`: runs one job `n` times on one body and exits, for instruction
+/// counts under callgrind (`valgrind --tool=callgrind target/release/deps/parser-... --bench`), which
+/// criterion's timed loops would blur.
+fn repeat(spec: &str) {
+    let mut parts = spec.split('/');
+    let (Some(body), Some(job), Some(n)) = (parts.next(), parts.next(), parts.next()) else {
+        eprintln!("CWMP_BENCH_REPEAT wants <body>/<job>/<n>");
+        return;
+    };
+    let n: usize = n.parse().unwrap_or(1);
+    // `inform_<k>` or `gpv_<k>`: the bench's bodies, or others of any size.
+    let b = match body.split_once('_') {
+        Some(("inform", k)) => sample_inform(7, k.parse().unwrap_or(20)),
+        Some(("gpv", k)) => sample_gpv_response(7, k.parse().unwrap_or(3)),
+        _ => {
+            eprintln!("no body {body}: inform_<k> or gpv_<k>");
+            return;
+        }
+    };
+    let Some((_, f)) = JOBS.iter().find(|(name, _)| *name == job) else {
+        eprintln!("no job {job}");
+        return;
+    };
+    let mut total = 0;
+    for _ in 0..n {
+        total += f(black_box(&b));
+    }
+    println!("{body} ({} bytes) {job} x{n}: {total}", b.len());
+}
+
 fn main() {
+    if let Ok(spec) = std::env::var("CWMP_BENCH_REPEAT") {
+        repeat(&spec);
+        return;
+    }
     benches();
     Criterion::default().configure_from_args().final_summary();
     // Profiling runs (`--profile-time`) want one benchmark alone.

@@ -82,13 +82,20 @@ pub fn choose_charset(body: &[u8], http: Option<Charset>) -> Charset {
     let head = &body[..body.len().min(200)];
     if head.starts_with(b"<?xml") {
         let end = head.iter().position(|&b| b == b'>').unwrap_or(head.len());
-        let decl = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
-        if let Some(p) = decl.find("encoding") {
+        // Lower-cased on the stack: every name matched is ASCII, so bytes that are not ASCII never
+        // take part in a match, whatever their encoding.
+        let mut buf = [0u8; 200];
+        let decl = &mut buf[..end];
+        decl.copy_from_slice(&head[..end]);
+        decl.make_ascii_lowercase();
+        let find = |hay: &[u8], needle: &[u8]| memchr::memmem::find(hay, needle);
+        if let Some(p) = find(decl, b"encoding") {
             let v = &decl[p..];
-            if v.contains("iso-8859-1") || v.contains("latin1") || v.contains("latin-1") {
+            let has = |needle: &[u8]| find(v, needle).is_some();
+            if has(b"iso-8859-1") || has(b"latin1") || has(b"latin-1") {
                 return Charset::Latin1;
             }
-            if v.contains("utf-8") || v.contains("utf8") {
+            if has(b"utf-8") || has(b"utf8") {
                 return Charset::Utf8;
             }
         }
@@ -876,7 +883,16 @@ fn decode_soap_fault(ctx: &mut Ctx<'_, '_>, el: u32, node: &mut Node) -> Option<
 /// Matches the child elements of `el` against `members` and decodes each into `parent`'s children.
 fn decode_members(ctx: &mut Ctx<'_, '_>, el: u32, members: &'static [Member], parent: &mut Node) {
     let dom = ctx.dom;
-    let mut seen = vec![false; members.len()];
+    // Which members were met: on the stack for every real struct (the largest has a dozen members).
+    let mut seen_small = [false; 32];
+    let mut seen_big;
+    let seen: &mut [bool] = match seen_small.get_mut(..members.len()) {
+        Some(s) => s,
+        None => {
+            seen_big = vec![false; members.len()];
+            &mut seen_big
+        }
+    };
     for c in dom.children(el) {
         if ctx.full() {
             return;
@@ -898,9 +914,10 @@ fn decode_members(ctx: &mut Ctx<'_, '_>, el: u32, members: &'static [Member], pa
             continue;
         };
         let m = &members[i];
-        let mut nodes = decode_ty(ctx, &m.ty, c);
+        let first = parent.children.len();
+        decode_ty(ctx, &m.ty, c, &mut parent.children);
         if exact.is_none() {
-            if let Some(n) = nodes.first_mut() {
+            if let Some(n) = parent.children.get_mut(first) {
                 n.issue(
                     Expert::CaseMismatch,
                     format!("{} should be spelt {}", ctx.local(c), m.name),
@@ -908,7 +925,7 @@ fn decode_members(ctx: &mut Ctx<'_, '_>, el: u32, members: &'static [Member], pa
             }
         }
         if seen[i] && !m.repeated {
-            if let Some(n) = nodes.first_mut() {
+            if let Some(n) = parent.children.get_mut(first) {
                 n.issue(
                     Expert::UnknownElement,
                     format!("{} occurs more than once", m.name),
@@ -916,11 +933,10 @@ fn decode_members(ctx: &mut Ctx<'_, '_>, el: u32, members: &'static [Member], pa
             }
         }
         seen[i] = true;
-        parent.children.extend(nodes);
     }
     let missing: Vec<&str> = members
         .iter()
-        .zip(&seen)
+        .zip(seen.iter())
         .filter(|(m, s)| m.required && !**s)
         .map(|(m, _)| m.name)
         .collect();
@@ -932,18 +948,21 @@ fn decode_members(ctx: &mut Ctx<'_, '_>, el: u32, members: &'static [Member], pa
     }
 }
 
-fn decode_ty(ctx: &mut Ctx<'_, '_>, ty: &'static Ty, el: u32) -> Vec<Node> {
+/// Decodes one element as `ty`, appending its node(s) to `out`: most types make one node, some two
+/// (a literal and its number), and a parameter's value two (value and type). Appending spares the
+/// hot path a vector per argument.
+fn decode_ty(ctx: &mut Ctx<'_, '_>, ty: &'static Ty, el: u32, out: &mut Vec<Node>) {
     match ty {
-        Ty::Struct(def) => vec![decode_struct(ctx, el, def)],
-        Ty::Array(head, item, item_ty) => vec![decode_array(ctx, el, *head, item, item_ty)],
-        Ty::Time(lit, utc) => time_nodes(ctx, *lit, *utc, el),
-        Ty::EventCode => event_code_nodes(ctx, el),
-        Ty::FileType(fc) => file_type_nodes(ctx, el, *fc),
-        Ty::WindowMode => window_mode_nodes(ctx, el),
-        Ty::Operations => operations(ctx, el),
-        Ty::Value => ctx.value(el),
-        Ty::Any => vec![generic(ctx, el)],
-        _ => vec![typed(ctx, ty, el)],
+        Ty::Struct(def) => out.push(decode_struct(ctx, el, def)),
+        Ty::Array(head, item, item_ty) => out.push(decode_array(ctx, el, *head, item, item_ty)),
+        Ty::Time(lit, utc) => out.extend(time_nodes(ctx, *lit, *utc, el)),
+        Ty::EventCode => out.extend(event_code_nodes(ctx, el)),
+        Ty::FileType(fc) => out.extend(file_type_nodes(ctx, el, *fc)),
+        Ty::WindowMode => out.extend(window_mode_nodes(ctx, el)),
+        Ty::Operations => out.extend(operations(ctx, el)),
+        Ty::Value => ctx.value(el, out),
+        Ty::Any => out.push(generic(ctx, el)),
+        _ => out.push(typed(ctx, ty, el)),
     }
 }
 
@@ -1394,8 +1413,13 @@ fn decode_array(ctx: &mut Ctx<'_, '_>, el: u32, head: F, item: &str, item_ty: &'
         }
     }
     let mut count = 0u32;
-    // Sized once: a list can hold 50,000 items, and growing by doubling copies them again and again.
-    let mut items = Vec::with_capacity(dom.children(el).count());
+    // The count comes first but is known last: its place is kept, and the items go straight into the
+    // head's children, sized once (a list can hold 50,000 items, and growing by doubling or moving
+    // them from a list of their own copies them again and again).
+    let count_at = node.children.len();
+    node.children.reserve(1 + dom.children(el).count());
+    node.children
+        .push(Node::new(F::ArrayCount, e.span, Value::None));
     for c in dom.children(el) {
         if ctx.full() {
             break;
@@ -1403,23 +1427,23 @@ fn decode_array(ctx: &mut Ctx<'_, '_>, el: u32, head: F, item: &str, item_ty: &'
         let local = dom.elem(c).local;
         if local.eq_ignore_ascii_case(item.as_bytes()) {
             count += 1;
-            let mut nodes = decode_ty(ctx, item_ty, c);
+            let first = node.children.len();
+            decode_ty(ctx, item_ty, c, &mut node.children);
             if local != item.as_bytes() {
-                if let Some(n) = nodes.first_mut() {
+                if let Some(n) = node.children.get_mut(first) {
                     n.issue(
                         Expert::CaseMismatch,
                         format!("{} should be spelt {item}", ctx.local(c)),
                     );
                 }
             }
-            items.extend(nodes);
         } else {
             let mut g = generic(ctx, c);
             g.issue(
                 Expert::UnknownElement,
                 format!("{} in a list of {item}", ctx.local(c)),
             );
-            items.push(g);
+            node.children.push(g);
         }
     }
     let mut cnt = ctx
@@ -1433,9 +1457,9 @@ fn decode_array(ctx: &mut Ctx<'_, '_>, el: u32, head: F, item: &str, item_ty: &'
             );
         }
     }
-    node.children.reserve(items.len() + 1);
-    node.children.push(cnt);
-    node.children.extend(items);
+    if let Some(slot) = node.children.get_mut(count_at) {
+        *slot = cnt;
+    }
     node.label = Some(format!(
         "{}: {count} item{}",
         head.def().name,
@@ -1588,11 +1612,10 @@ fn value_nodes(ctx_dom: &Dom<'_>, el: u32) -> (Node, Option<Node>) {
 }
 
 impl Ctx<'_, '_> {
-    fn value(&mut self, el: u32) -> Vec<Node> {
+    fn value(&mut self, el: u32, out: &mut Vec<Node>) {
         let (v, t) = value_nodes(self.dom, el);
         self.items += 1 + usize::from(t.is_some());
-        let mut out = vec![v];
+        out.push(v);
         out.extend(t);
-        out
     }
 }

@@ -321,9 +321,9 @@ pub const MAX_NS_DECLS: usize = 64;
 
 impl<'a> Scopes<'a> {
     /// Records the `xmlns` and `xmlns:p` attributes of a start tag at `pos`.
-    fn declare(&mut self, s: &BytesStart<'_>, input: &'a [u8], pos: u64) {
-        for a in s.attributes().with_checks(false).flatten() {
-            let key = a.key.as_ref();
+    fn declare(&mut self, attrs: &[RawAttr<'a>], pos: u64) {
+        for a in attrs {
+            let key = a.key;
             let prefix: &[u8] = if key == b"xmlns" {
                 b""
             } else if let Some(p) = key.strip_prefix(b"xmlns:") {
@@ -331,7 +331,7 @@ impl<'a> Scopes<'a> {
             } else {
                 continue;
             };
-            let uri: &[u8] = &a.value;
+            let uri: &[u8] = a.value;
             let ns = match (prefix.is_empty(), uri.is_empty()) {
                 // xmlns="" takes the default namespace away.
                 (true, true) => Ns::None,
@@ -343,7 +343,7 @@ impl<'a> Scopes<'a> {
                 self.overflow.get_or_insert(pos);
                 continue;
             }
-            self.decls.push((borrow_from(input, prefix), ns));
+            self.decls.push((prefix, ns));
         }
     }
 
@@ -395,13 +395,123 @@ fn has_attributes(s: &BytesStart<'_>) -> bool {
         .any(|&b| !b.is_ascii_whitespace() && b != b'/')
 }
 
+/// One attribute of a start tag as written: its qualified name and its raw value, both borrowed from
+/// the body.
+#[derive(Clone, Copy)]
+struct RawAttr<'a> {
+    key: &'a [u8],
+    value: &'a [u8],
+}
+
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\r' | b'\n' | b'\t')
+}
+
+/// Reads the attributes of a start tag (`raw`: the tag's bytes after its name) in one pass, into
+/// `out`. It accepts and skips exactly what quick-xml's attribute iterator without duplicate checks
+/// does (`attributes().with_checks(false).flatten()`), so nothing shown changes: `key = "v"` or
+/// `key='v'` with optional spaces; a key without `=` is dropped and reading goes on at the next word; an
+/// unquoted value is dropped up to the next space; an unclosed quote ends the tag's attributes. One
+/// scan instead of two iterator passes (declarations, then attributes) per start tag.
+fn scan_attrs<'a>(raw: &'a [u8], out: &mut Vec<RawAttr<'a>>) {
+    let n = raw.len();
+    let skip_space = |mut i: usize| {
+        while i < n && is_xml_space(raw[i]) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = 0;
+    loop {
+        let key_start = skip_space(i);
+        if key_start >= n {
+            return;
+        }
+        // The key runs to the first `=` or space after its first byte.
+        let mut k = key_start + 1;
+        while k < n && raw[k] != b'=' && !is_xml_space(raw[k]) {
+            k += 1;
+        }
+        if k >= n {
+            return;
+        }
+        let key = &raw[key_start..k];
+        let eq = if raw[k] == b'=' {
+            k
+        } else {
+            let e = skip_space(k);
+            if e >= n {
+                return;
+            }
+            if raw[e] != b'=' {
+                // A key without a value: the next word starts the next attribute.
+                i = e;
+                continue;
+            }
+            e
+        };
+        let q = skip_space(eq + 1);
+        if q >= n {
+            return;
+        }
+        let quote = raw[q];
+        if quote != b'"' && quote != b'\'' {
+            // Unquoted value: skipped up to the next space.
+            match raw[q..].iter().position(|&b| is_xml_space(b)) {
+                Some(p) => {
+                    i = q + p;
+                    continue;
+                }
+                None => return,
+            }
+        }
+        let Some(len) = memchr::memchr(quote, &raw[q + 1..]) else {
+            return;
+        };
+        let end = q + 1 + len;
+        out.push(RawAttr {
+            key,
+            value: &raw[q + 1..end],
+        });
+        i = end + 1;
+    }
+}
+
+/// The body being read, with what decoding its texts needs.
+#[derive(Clone, Copy)]
+struct Src<'a> {
+    input: &'a [u8],
+    /// The whole body as text, when it decodes as is (see [`parse`]).
+    whole: Option<&'a str>,
+    /// Added to every span.
+    base: usize,
+    charset: Charset,
+}
+
 /// Builds the element tree of `input`. `base` is added to every span (used when a BOM was skipped).
 pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimits) -> Dom<'a> {
     // A CWMP element takes some 40 bytes of markup and text: reserve once instead of growing.
     let guess = (input.len() / 40 + 16).min(limits.max_elements as usize);
     let mut dom = Dom {
         elems: Vec::with_capacity(guess),
+        // Attributes: the namespace declarations of the root, then an xsi:type or arrayType here
+        // and there.
+        attrs: Vec::with_capacity(guess / 4 + 8),
         ..Dom::default()
+    };
+    // The body as text when all of it decodes as is: valid UTF-8 (or ASCII, which reads the same in
+    // Latin-1). Then every text and attribute value, cut between markup characters, is a slice of it:
+    // one validation for the body instead of one per text.
+    let whole = match charset {
+        Charset::Utf8 => std::str::from_utf8(input).ok(),
+        Charset::Latin1 if input.is_ascii() => std::str::from_utf8(input).ok(),
+        Charset::Latin1 => None,
+    };
+    let src = Src {
+        input,
+        whole,
+        base,
+        charset,
     };
     let mut reader = Reader::from_reader(input);
     {
@@ -412,8 +522,15 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
         cfg.allow_unmatched_ends = false;
         cfg.check_comments = false;
     }
-    let mut scopes = Scopes::default();
-    let mut stack: Vec<Open> = Vec::new();
+    // Room for the usual nesting and declarations from the start: growing them costs more than
+    // their few hundred bytes.
+    let mut scopes = Scopes {
+        decls: Vec::with_capacity(16),
+        overflow: None,
+    };
+    // The attributes of the current start tag, reused from tag to tag.
+    let mut raw_attrs: Vec<RawAttr<'a>> = Vec::with_capacity(16);
+    let mut stack: Vec<Open> = Vec::with_capacity(16);
     let mut top_last: Option<u32> = None;
     let mut skipped_depth = 0usize;
     let mut depth_reported = false;
@@ -456,8 +573,12 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
                 let idx = dom.elems.len() as u32;
                 let ns_mark = scopes.decls.len();
                 let with_attrs = has_attributes(s);
-                if with_attrs && memfind(s.attributes_raw(), b"xmlns") {
-                    scopes.declare(s, input, before);
+                raw_attrs.clear();
+                if with_attrs {
+                    scan_attrs(borrow_from(input, s.attributes_raw()), &mut raw_attrs);
+                    if raw_attrs.iter().any(|a| a.key.starts_with(b"xmlns")) {
+                        scopes.declare(&raw_attrs, before);
+                    }
                 }
                 let qname = borrow_from(input, s.name().as_ref());
                 let qname = if qname.is_empty() {
@@ -475,7 +596,7 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
                     None => qname,
                 };
                 let attrs = if with_attrs {
-                    collect_attrs(&scopes, s, input, before, base, charset, &mut dom)
+                    collect_attrs(&scopes, &raw_attrs, src, before, &mut dom)
                 } else {
                     let n = dom.attrs.len() as u32;
                     n..n
@@ -535,7 +656,7 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
                 let Some(open) = stack.pop() else { continue };
                 scopes.decls.truncate(open.ns_mark);
                 if let Some(i) = open.idx {
-                    finish_elem(&mut dom, i, open, input, base, charset, after);
+                    finish_elem(&mut dom, i, open, src, after);
                 }
             }
             Event::Text(_) => {
@@ -615,7 +736,7 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
     let end = input.len() as u64;
     while let Some(open) = stack.pop() {
         if let Some(i) = open.idx {
-            finish_elem(&mut dom, i, open, input, base, charset, end);
+            finish_elem(&mut dom, i, open, src, end);
         }
     }
     if let Some(pos) = scopes.overflow {
@@ -627,49 +748,44 @@ pub fn parse<'a>(input: &'a [u8], base: usize, charset: Charset, limits: XmlLimi
     dom
 }
 
-fn memfind(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
 fn collect_attrs<'a>(
     scopes: &Scopes<'a>,
-    s: &BytesStart<'_>,
-    input: &'a [u8],
+    raw_attrs: &[RawAttr<'a>],
+    src: Src<'a>,
     before: u64,
-    base: usize,
-    charset: Charset,
     dom: &mut Dom<'a>,
 ) -> std::ops::Range<u32> {
+    let Src {
+        input,
+        whole,
+        base,
+        charset,
+    } = src;
     let start = dom.attrs.len() as u32;
-    let tag_start = before as usize;
-    let tag = input.get(tag_start..).unwrap_or_default();
-    for a in s.attributes().with_checks(false).flatten() {
+    for a in raw_attrs {
         let key = a.key;
-        if key.as_ref().starts_with(b"xmlns") {
+        if key.starts_with(b"xmlns") {
             continue;
         }
-        let ns = scopes.attribute(key.as_ref());
-        let raw: &[u8] = &a.value;
-        // The value's bytes and span: by address when borrowed from the input (exact even when two
-        // attributes have the same value), else by searching the tag.
-        let (vspan, vraw): (Span, &'a [u8]) = match offset_in(input, raw) {
-            Some(off) if !raw.is_empty() => (
-                Span::new(off + base, raw.len()),
-                &input[off..off + raw.len()],
-            ),
-            _ => match find_sub(tag, raw) {
-                Some(off) => (
-                    Span::new(tag_start + off + base, raw.len()),
-                    &tag[off..off + raw.len()],
-                ),
-                None => (Span::new(tag_start + base, 0), &[]),
-            },
+        let ns = scopes.attribute(key);
+        // The value's span by its address in the body (exact even when two attributes have the same
+        // value); an empty value is placed, empty, at the start of its tag.
+        let vspan = match offset_in(input, a.value) {
+            Some(off) if !a.value.is_empty() => Span::new(off + base, a.value.len()),
+            _ => Span::new(before as usize + base, 0),
         };
-        let (value, _) = unescape(vraw, charset);
-        let local_full = borrow_from(input, key.as_ref());
-        let local = match local_full.iter().position(|&b| b == b':') {
-            Some(c) => &local_full[c + 1..],
-            None => local_full,
+        let value = match (whole, offset_in(input, a.value)) {
+            (Some(w), Some(off)) if !a.value.contains(&b'&') => {
+                match w.get(off..off + a.value.len()) {
+                    Some(t) => Cow::Borrowed(t),
+                    None => unescape(a.value, charset).0,
+                }
+            }
+            _ => unescape(a.value, charset).0,
+        };
+        let local = match key.iter().position(|&b| b == b':') {
+            Some(c) => &key[c + 1..],
+            None => key,
         };
         let value_ns = if ns == Ns::Xsi && local == b"type" {
             match value.find(':') {
@@ -689,18 +805,6 @@ fn collect_attrs<'a>(
         });
     }
     start..dom.attrs.len() as u32
-}
-
-fn find_sub(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return None;
-    }
-    // Attributes sit in the start tag: search only up to its end to stay linear.
-    let end = hay
-        .iter()
-        .position(|&b| b == b'>')
-        .map_or(hay.len(), |p| p + 1);
-    hay[..end].windows(needle.len()).position(|w| w == needle)
 }
 
 fn add_text(
@@ -747,15 +851,13 @@ fn add_text(
     }
 }
 
-fn finish_elem<'a>(
-    dom: &mut Dom<'a>,
-    i: u32,
-    open: Open,
-    input: &'a [u8],
-    base: usize,
-    charset: Charset,
-    end: u64,
-) {
+fn finish_elem<'a>(dom: &mut Dom<'a>, i: u32, open: Open, src: Src<'a>, end: u64) {
+    let Src {
+        input,
+        whole,
+        base,
+        charset,
+    } = src;
     let e = &mut dom.elems[i as usize];
     let start = e.span.start as usize;
     e.span = Span::new(start, (end as usize + base).saturating_sub(start));
@@ -772,7 +874,10 @@ fn finish_elem<'a>(
                 (Some(s), _) => Cow::Owned(s),
                 (None, Some((s, en))) => {
                     let raw = input.get(s..en).unwrap_or_default();
-                    let (txt, ok) = decode_text(raw, charset);
+                    let (txt, ok) = match whole.and_then(|w| w.get(s..en)) {
+                        Some(t) => (Cow::Borrowed(t), true),
+                        None => decode_text(raw, charset),
+                    };
                     if !ok {
                         dom.problems.push(XmlProblem::InvalidEncoding {
                             span: Span::new(s + base, en - s),
@@ -921,6 +1026,74 @@ mod tests {
             .problems
             .iter()
             .any(|p| matches!(p, XmlProblem::InvalidEncoding { .. })));
+    }
+
+    type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
+
+    fn scanned(s: &BytesStart<'_>) -> Pairs {
+        let mut got = Vec::new();
+        scan_attrs(s.attributes_raw(), &mut got);
+        got.iter()
+            .map(|a| (a.key.to_vec(), a.value.to_vec()))
+            .collect()
+    }
+
+    fn iterated(s: &BytesStart<'_>) -> Pairs {
+        s.attributes()
+            .with_checks(false)
+            .flatten()
+            .map(|a| (a.key.as_ref().to_vec(), a.value.to_vec()))
+            .collect()
+    }
+
+    /// The one-pass attribute scanner keeps and drops exactly what quick-xml's iterator does.
+    #[test]
+    fn attribute_scan_matches_quick_xml() {
+        let tags: &[&[u8]] = &[
+            b"<a>",
+            b"<a x=\"1\" y='2'>",
+            b"<a  x = \"1\"\ty\n=\r'2' >",
+            b"<a x=\"\" y=''>",
+            b"<a x y=\"1\">",
+            b"<a x>",
+            b"<a x =>",
+            b"<a x=1 y=\"2\">",
+            b"<a x=1>",
+            b"<a x=\"1 y='2'>",
+            b"<a =\"1\" ==\"2\" x==\"3\">",
+            b"<a x=\"1\"y=\"2\">",
+            b"<a x=\"a'b\" y='a\"b'>",
+            b"<a xmlns='u' xmlns:p=\"v\" p:q='w'/>",
+            b"<a x = >",
+            b"<a x=\"1\" / >",
+        ];
+        for tag in tags {
+            // The tag's content between `<` and `>`, name first (an unclosed quote is no tag to
+            // the reader, but can reach the scanner through a start tag's content in principle).
+            let content = &tag[1..tag.len() - 1];
+            let s = BytesStart::from_content(String::from_utf8_lossy(content), 1);
+            assert_eq!(
+                scanned(&s),
+                iterated(&s),
+                "{}",
+                String::from_utf8_lossy(tag)
+            );
+        }
+        // Every string of up to 7 bytes over the bytes that matter, after a name.
+        let alphabet = b"k=\"' \t";
+        let mut content = Vec::new();
+        for len in 0..=7u32 {
+            for mut code in 0..alphabet.len().pow(len) {
+                content.clear();
+                content.extend_from_slice(b"a ");
+                for _ in 0..len {
+                    content.push(alphabet[code % alphabet.len()]);
+                    code /= alphabet.len();
+                }
+                let s = BytesStart::from_content(String::from_utf8_lossy(&content), 1);
+                assert_eq!(scanned(&s), iterated(&s), "{content:?}");
+            }
+        }
     }
 
     #[test]
