@@ -1384,6 +1384,13 @@ pub fn write_bulk(cfg: &BulkConfig, mut out: impl Write) -> io::Result<BulkStats
 mod tests {
     use super::*;
 
+    /// The capture `cfg` writes, and its statistics.
+    fn run(cfg: &BulkConfig) -> (Vec<u8>, BulkStats) {
+        let mut v = Vec::new();
+        let stats = write_bulk(cfg, &mut v).unwrap();
+        (v, stats)
+    }
+
     #[test]
     fn sizes() {
         assert_eq!(parse_size("10MB"), Some(10_000_000));
@@ -1402,11 +1409,6 @@ mod tests {
             target_bytes: 300_000,
             huge_params: (200, 300),
             ..BulkConfig::default()
-        };
-        let run = |cfg: &BulkConfig| {
-            let mut v = Vec::new();
-            let stats = write_bulk(cfg, &mut v).unwrap();
-            (v, stats)
         };
         let (a, sa) = run(&cfg);
         let (b, _) = run(&cfg);
@@ -1487,11 +1489,6 @@ mod tests {
             profile: Profile::Dense,
             target_bytes: 400_000,
             ..BulkConfig::default()
-        };
-        let run = |cfg: &BulkConfig| {
-            let mut v = Vec::new();
-            let stats = write_bulk(cfg, &mut v).unwrap();
-            (v, stats)
         };
         let (a, sa) = run(&cfg);
         assert_eq!(a, run(&cfg).0);
