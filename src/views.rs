@@ -451,11 +451,6 @@ impl Views {
         ));
     }
 
-    /// The CSV snapshot of a device's parameters as known now.
-    pub fn snapshot_csv(&self, device: &str) -> String {
-        self.csv_upto(device, usize::MAX)
-    }
-
     /// The CSV snapshot of a device's parameters as known after the first `upto` values learnt.
     fn csv_upto(&self, device: &str, upto: usize) -> String {
         let mut out = String::from("name,value,type,frame,rpc\n");
